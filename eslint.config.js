@@ -1,0 +1,29 @@
+// One linter for the whole repo: typescript-eslint's type-aware recommended rules.
+import eslint from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["dist/", "dist-check/", "node_modules/", "bin/", "coverage/", "bench/out/", "**/*.js", "**/*.mjs"] },
+  eslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    linterOptions: { reportUnusedDisableDirectives: "error" },
+    rules: {
+      // Unused names are errors, except the `_` prefix used to drop a field on purpose.
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+      // Floating promises lose errors in retry, poll and webhook code.
+      "@typescript-eslint/no-floating-promises": "error",
+    },
+  },
+  {
+    files: ["test/**/*.ts", "bench/**/*.ts"],
+    rules: {
+      // Tests and benchmarks read untyped JSON output on purpose.
+      "@typescript-eslint/no-unsafe-member-access": "off",
+      "@typescript-eslint/no-unsafe-assignment": "off",
+    },
+  },
+);

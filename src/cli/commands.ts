@@ -1,0 +1,40 @@
+import { Option, type Command } from "commander";
+import type { CliIo } from "./io.js";
+
+/** A command's function: positional arguments, parsed options, where to write; returns the exit code. */
+export type CommandRun = (args: unknown[], options: Record<string, unknown>, io: CliIo) => Promise<number>;
+
+/** One row of the command table. */
+export interface CommandSpec {
+  readonly name: string;
+  readonly summary: string;
+  /** Declares the command's arguments and options. */
+  readonly define: (cmd: Command) => void;
+  /** Loads the command's module only when it runs. */
+  readonly load: () => Promise<CommandRun>;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(",").filter(Boolean)];
+
+/** Every failcost command. */
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: "audit",
+    summary: "what failures, retries, timeouts and duplicates cost: billed, useful, waste by cause",
+    define: (cmd) =>
+      cmd
+        .argument("[files...]", "event files (JSON Lines, .jsonl.gz too), and billing charges")
+        .option("--policies <path>", "policy file or folder (repeatable; default ./policies, or policies/ beside the first file)", collect)
+        .option("--json", "print the report as JSON (spec §6)")
+        .addOption(new Option("--by <dimension>", "breakdowns to show: provider, model, day (repeatable)").argParser(collect))
+        .option("--strict", "exit 1 if any line or price is a problem")
+        .option("--window <minutes>", "duplicate window in minutes", "10")
+        .option("--since <date>", "only attempts that started on or after this date or time")
+        .option("--until <date>", "only attempts that started before this date or time")
+        .option("--provider <name>", "only this provider")
+        .option("--model <name>", "only this model")
+        .option("--top <n>", "how many of the most wasteful jobs to list", "10")
+        .option("--no-progress", "no progress line on stderr"),
+    load: async () => (await import("./commands/audit.js")).audit,
+  },
+];

@@ -1,0 +1,20 @@
+import { existsSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import type { Policy } from "../core/index.js";
+import { loadPolicies } from "../policies/load-policies.js";
+
+/**
+ * The policies an audit uses: `--policies` if given; else `./policies` in the working folder;
+ * else a `policies/` folder beside the first event file (so `failcost audit examples/events.jsonl`
+ * finds `examples/policies/`). Returns the policies and where they came from.
+ */
+export async function resolvePolicies(given: readonly string[] | undefined, files: readonly string[], cwd: string): Promise<{ policies: Policy[]; from: string[] }> {
+  let paths: string[] = [];
+  if (given && given.length > 0) paths = given.map((p) => resolve(cwd, p));
+  else {
+    const candidates = [join(cwd, "policies"), ...(files[0] ? [join(dirname(resolve(cwd, files[0])), "policies")] : [])];
+    const found = candidates.find((c) => existsSync(c) && statSync(c).isDirectory());
+    if (found) paths = [found];
+  }
+  return { policies: paths.length > 0 ? await loadPolicies(paths) : [], from: paths };
+}

@@ -1,0 +1,59 @@
+import type { FailcostEvent } from "../event.js";
+import { isEventProblem, readEvent } from "../read-event.js";
+import type { Report } from "../report.js";
+import { analyze, type AttemptVisitor, type AuditOptions } from "./analyze.js";
+import { Collected } from "./collect.js";
+
+/** Where a value came from, for problem messages. */
+export interface Origin {
+  readonly file: string;
+  readonly line: number;
+}
+
+/** An audit in progress: feed it events in any order, then finish it once. */
+export interface Audit {
+  /** Checks a parsed JSON value and adds it, or records why it is not an event. Returns false for a problem. */
+  addValue(value: unknown, origin: Origin): boolean;
+  /** Adds an event already checked (from the ledger), at `micros` since the epoch. */
+  addEvent(event: FailcostEvent, micros: number): void;
+  /** Records a problem found before parsing (a line that is not JSON). */
+  addProblem(origin: Origin, why: string): void;
+  /** How many problems so far. */
+  readonly problemCount: number;
+  /** Prices everything and builds the report; `visit` sees each job's audited attempts. */
+  finish(visit?: AttemptVisitor): Report;
+}
+
+/**
+ * Starts a cost audit (spec §4–§6). Memory grows with the number of attempts, never with the
+ * number of events: each event is folded into its attempt's row as it arrives.
+ */
+export function createAudit(options: AuditOptions): Audit {
+  const collected = new Collected();
+  let finished = false;
+  return {
+    addValue(value, origin) {
+      const r = readEvent(value);
+      if (isEventProblem(r)) {
+        collected.problems.push({ file: origin.file, line: origin.line, why: r.why });
+        return false;
+      }
+      collected.add(r.event, r.at.micros);
+      return true;
+    },
+    addEvent(event, micros) {
+      collected.add(event, micros);
+    },
+    addProblem(origin, why) {
+      collected.problems.push({ file: origin.file, line: origin.line, why });
+    },
+    get problemCount() {
+      return collected.problems.length;
+    },
+    finish(visit) {
+      if (finished) throw new Error("an audit can be finished only once");
+      finished = true;
+      return analyze(collected, options, visit);
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import type { Cause } from "../cause.js";
+import { failureTypeOfStatus, type FailureType } from "../failure-type.js";
+import type { AttemptTable } from "./attempt-table.js";
+import type { AttemptView } from "./attempt-view.js";
+import type { AttemptClass } from "./price-attempt.js";
+
+/** What spec §4 decides about one attempt, before any money. */
+export interface Judgement {
+  readonly state: AttemptView;
+  readonly cls: AttemptClass;
+  readonly failure: FailureType | undefined;
+  readonly givenUp: boolean;
+  duplicate: boolean;
+  used: boolean;
+  rerun: boolean;
+  cause: Cause | undefined;
+  /** Distinct polls, polls closer than `min_poll_seconds`, polls made while a webhook was set. */
+  polls: number;
+  tooClose: number;
+  whileWebhook: number;
+}
+
+/** How an attempt ended, for billing. A provider job that exists is never `rejected`. */
+export function classify(s: AttemptView): AttemptClass {
+  if (s.outcome !== undefined) return s.outcome;
+  if (s.rejectedAt !== undefined && s.createdAt === undefined) return "rejected";
+  return "pending";
+}
+
+/** The attempt's failure type (cause rule 4), where it has one. */
+export function failureOf(s: AttemptView, cls: AttemptClass): FailureType | undefined {
+  if (cls === "rejected") return s.rejectedError ?? (s.rejectedStatus !== undefined ? failureTypeOfStatus(s.rejectedStatus) : undefined) ?? "other";
+  if (cls === "failed") return s.completedError ?? "other";
+  if (cls === "canceled" || cls === "timed_out") return s.completedError;
+  if (s.outputRejectedAt !== undefined) return s.outputRejectedError ?? "quality";
+  return undefined;
+}
+
+/** True when the caller stopped counting on the attempt (spec §4, "given up"). */
+export function isGivenUp(s: AttemptView, cls: AttemptClass): boolean {
+  return cls === "rejected" || (cls !== "succeeded" && cls !== "pending") || s.timeoutAt !== undefined || s.outputRejectedAt !== undefined;
+}
+
+/** True when the caller got the output: it succeeded with no client timeout before completion. */
+export function isReceived(s: AttemptView): boolean {
+  return s.outcome === "succeeded" && !(s.timeoutAt !== undefined && s.timeoutAt < s.completedAt!);
+}
+
+/** True when the attempt timed out for the caller or at the provider (cause rule 3). */
+export function isTimedOut(s: AttemptView): boolean {
+  return s.outcome === "timed_out" || (s.timeoutAt !== undefined && (s.completedAt === undefined || s.timeoutAt < s.completedAt));
+}
+
+/** Counts polls, and those closer than `minPollSeconds` or made while a webhook was set. */
+export function measurePolls(s: AttemptView, minPollSeconds: number | undefined): { polls: number; tooClose: number; whileWebhook: number } {
+  const times = s.polls;
+  if (times.length === 0) return { polls: 0, tooClose: 0, whileWebhook: 0 };
+  let distinct = 1;
+  let tooClose = 0;
+  const minGap = minPollSeconds === undefined ? 0 : minPollSeconds * 1_000_000;
+  for (let i = 1; i < times.length; i++) {
+    const gap = times[i]! - times[i - 1]!;
+    if (gap === 0) continue; // the same poll read twice
+    distinct++;
+    if (gap < minGap) tooClose++;
+  }
+  const webhook = s.webhookAsked || s.webhookDelivered > 0 || s.webhookFailed > 0;
+  return { polls: distinct, tooClose, whileWebhook: webhook ? distinct : 0 };
+}
+
+/** The cause of an unused attempt's charge: the first rule of spec §4 that holds. */
+export function causeOf(j: Judgement): Cause {
+  const s = j.state;
+  if (j.duplicate) return "duplicate_submission";
+  if (j.rerun) return "webhook";
+  if (isTimedOut(s)) return "timeout";
+  if (j.failure !== undefined) return j.failure;
+  if (j.cls === "canceled" || s.cancelAt !== undefined) return "canceled";
+  if (j.cls === "succeeded") return "superseded";
+  // Still in flight with a charge: nothing above holds.
+  return "other";
+}
+
+/**
+ * Finds duplicates (spec §4): an attempt whose `input_hash` equals that of an earlier attempt,
+ * of any job, submitted at most `windowMicros` before it, that was never given up (it
+ * succeeded or is still in flight). A retry after the earlier attempt was given up is no
+ * duplicate. Returns one flag per attempt of the table.
+ */
+export function findDuplicates(table: AttemptTable, windowMicros: number): Uint8Array {
+  const flags = new Uint8Array(table.size);
+  // Most hashes are unique: keep the first index, and a list only once a hash repeats.
+  const first = new Map<string, number>();
+  const groups = new Map<string, number[]>();
+  for (let i = 0; i < table.size; i++) {
+    const h = table.inputHash[i];
+    if (h === undefined) continue;
+    const f = first.get(h);
+    if (f === undefined) first.set(h, i);
+    else {
+      const g = groups.get(h);
+      if (g) g.push(i);
+      else groups.set(h, [f, i]);
+    }
+  }
+  first.clear();
+  const sub = (i: number): number => {
+    const t = table.submittedAt[i]!;
+    return t === t ? t : table.start[i]!;
+  };
+  const job = (i: number): string => table.jobNames[table.jobOf[i]!]!;
+  for (const list of groups.values()) {
+    list.sort((a, b) => sub(a) - sub(b) || (job(a) < job(b) ? -1 : job(a) > job(b) ? 1 : 0) || table.attempt[a]! - table.attempt[b]!);
+    // A sliding window over submission times, counting attempts in it never given up.
+    let from = 0;
+    let live = 0;
+    for (let k = 0; k < list.length; k++) {
+      const i = list[k]!;
+      const t = sub(i);
+      while (from < k && sub(list[from]!) < t - windowMicros) {
+        if (!table.givenUp(list[from]!)) live--;
+        from++;
+      }
+      if (live > 0) flags[i] = 1;
+      if (!table.givenUp(i)) live++;
+    }
+  }
+  return flags;
+}
+
+/**
+ * Within one job (attempts sorted by number): marks the used attempt, the earliest that
+ * succeeded, is no duplicate, and whose output was received and kept; and marks provider
+ * re-runs after a `webhook_failed` with `requeued: true` on the attempt before.
+ */
+export function markJob(attempts: readonly Judgement[]): void {
+  let usedFound = false;
+  for (let i = 0; i < attempts.length; i++) {
+    const j = attempts[i]!;
+    const s = j.state;
+    if (!usedFound && j.cls === "succeeded" && !j.duplicate && isReceived(s) && s.outputRejectedAt === undefined) {
+      j.used = true;
+      usedFound = true;
+    }
+    if (i > 0 && attempts[i - 1]!.state.requeuedAt !== undefined) j.rerun = true;
+  }
+  for (const j of attempts) if (!j.used) j.cause = causeOf(j);
+}

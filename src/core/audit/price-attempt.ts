@@ -1,0 +1,160 @@
+import { pow10, unitsAt, type Decimal } from "../decimal.js";
+import type { Units } from "../event.js";
+import type { FailureType } from "../failure-type.js";
+import type { BillAnswer, Component, Policy, Price } from "../policy.js";
+import { readQuantity } from "./quantity.js";
+
+/** The fixed scales the audit computes in, chosen so every product is exact. */
+export interface Scales {
+  /** Decimal places of the most precise price. */
+  readonly price: number;
+  /** Decimal places of the most precise quantity (run seconds, units). */
+  readonly qty: number;
+  /** Decimal places of all money: at least price + qty, and enough for every charge. */
+  readonly money: number;
+}
+
+/** How an attempt ended, for billing: rejected, a provider outcome, or never known. */
+export type AttemptClass = "rejected" | "succeeded" | "failed" | "canceled" | "timed_out" | "pending";
+
+/** What one attempt is estimated to cost under its policy, in units of `10^-scales.money`. */
+export interface PricedAttempt {
+  readonly low: bigint;
+  readonly high: bigint;
+  /** The low figure split by component, for the patterns. */
+  readonly perJob: bigint;
+  readonly perSecond: bigint;
+  readonly perUnit: bigint;
+  readonly perRequest: bigint;
+  /** What one poll costs where polls are billed (0 otherwise). */
+  readonly pollPrice: bigint;
+  readonly pollsLow: bigint;
+  /** Answers that were `unknown` here, with what each adds to the high figure. */
+  readonly unknowns: readonly { readonly answer: string; readonly extra: bigint }[];
+  /** Units delivered that the price does not name. */
+  readonly unpricedUnits: readonly string[];
+  /** The high figure needed `max_run_seconds` and the price has none. */
+  readonly missingMaxRun: boolean;
+}
+
+/** What the pricing needs to know about one attempt. */
+export interface AttemptFacts {
+  readonly cls: AttemptClass;
+  readonly failure: FailureType | undefined;
+  readonly runSeconds: Decimal | undefined;
+  readonly units: Units | undefined;
+  readonly unitsAsked: Units | undefined;
+  readonly polls: number;
+}
+
+const ALL_BUT_UNIT: readonly Component[] = ["per_job", "per_second", "per_request"];
+
+function answerFor(policy: Policy, facts: AttemptFacts): { answer: BillAnswer; path: string } {
+  if (facts.cls === "rejected") {
+    const type = facts.failure ?? "other";
+    const byType = policy.bills.rejected;
+    const direct = byType[type];
+    if (direct !== undefined) return { answer: direct, path: `bills.rejected.${type}` };
+    const star = byType["*"];
+    if (star !== undefined) return { answer: star, path: `bills.rejected.*` };
+    return { answer: "unknown", path: `bills.rejected.${type}` };
+  }
+  if (facts.cls === "pending") return { answer: policy.bills.succeeded, path: "bills.succeeded" };
+  return { answer: policy.bills[facts.cls], path: `bills.${facts.cls}` };
+}
+
+interface Parts {
+  perJob: bigint;
+  perSecond: bigint;
+  perUnit: bigint;
+  perRequest: bigint;
+}
+
+/** Prices a list of components for one attempt. */
+function sumComponents(
+  components: readonly Component[],
+  price: Price,
+  run: Decimal | undefined,
+  units: Units | undefined,
+  scales: Scales,
+  unpriced: string[],
+): Parts {
+  const flat = pow10(scales.money - scales.price);
+  const parts: Parts = { perJob: 0n, perSecond: 0n, perUnit: 0n, perRequest: 0n };
+  for (const c of components) {
+    switch (c) {
+      case "per_job":
+        if (price.per_job) parts.perJob += unitsAt(price.per_job, scales.price) * flat;
+        break;
+      case "per_request":
+        if (price.per_request) parts.perRequest += unitsAt(price.per_request, scales.price) * flat;
+        break;
+      case "per_second":
+        if (price.per_second && run) {
+          parts.perSecond += unitsAt(price.per_second, scales.price) * unitsAt(run, scales.qty) * pow10(scales.money - scales.price - scales.qty);
+        }
+        break;
+      case "per_unit":
+        if (units) {
+          for (const [unit, q] of Object.entries(units)) {
+            const qty = readQuantity(q);
+            if (!qty || qty.units === 0n) continue;
+            const p = price.per_unit?.[unit];
+            if (!p) {
+              if (!unpriced.includes(unit)) unpriced.push(unit);
+              continue;
+            }
+            parts.perUnit += unitsAt(p, scales.price) * unitsAt(qty, scales.qty) * pow10(scales.money - scales.price - scales.qty);
+          }
+        }
+        break;
+    }
+  }
+  return parts;
+}
+
+function total(p: Parts): bigint {
+  return p.perJob + p.perSecond + p.perUnit + p.perRequest;
+}
+
+/**
+ * Prices one attempt under its provider's policy (spec §3): the low figure bills only what the
+ * policy says is billed; `unknown` answers add to the high figure only, every component but
+ * `per_unit`; an attempt whose outcome never became known is high: billed as `succeeded` with
+ * `max_run_seconds` and the units it asked for.
+ */
+export function priceAttempt(policy: Policy, price: Price, facts: AttemptFacts, scales: Scales): PricedAttempt {
+  const unpriced: string[] = [];
+  const unknowns: { answer: string; extra: bigint }[] = [];
+  const { answer, path } = answerFor(policy, facts);
+  const run = facts.cls === "rejected" ? undefined : facts.runSeconds;
+  let low: Parts = { perJob: 0n, perSecond: 0n, perUnit: 0n, perRequest: 0n };
+  let high: bigint;
+  let missingMaxRun = false;
+  if (facts.cls === "pending") {
+    const comps = answer === "unknown" ? ALL_BUT_UNIT : answer;
+    if (price.per_second && !price.max_run_seconds && comps.includes("per_second")) missingMaxRun = true;
+    high = total(sumComponents(comps, price, price.max_run_seconds, facts.unitsAsked, scales, unpriced));
+    if (high > 0n) unknowns.push({ answer: "outcome", extra: high });
+  } else if (answer === "unknown") {
+    high = total(sumComponents(ALL_BUT_UNIT, price, run, undefined, scales, unpriced));
+    if (high > 0n) unknowns.push({ answer: path, extra: high });
+  } else {
+    low = sumComponents(answer, price, run, facts.cls === "succeeded" ? facts.units : undefined, scales, unpriced);
+    high = total(low);
+  }
+  const pollPrice = price.per_request && policy.polls !== false ? unitsAt(price.per_request, scales.price) * pow10(scales.money - scales.price) : 0n;
+  const pollsCost = pollPrice * BigInt(facts.polls);
+  const pollsLow = policy.polls === true ? pollsCost : 0n;
+  if (policy.polls === "unknown" && pollsCost > 0n) unknowns.push({ answer: "polls", extra: pollsCost });
+  return {
+    low: total(low) + pollsLow,
+    high: high + pollsCost,
+    ...low,
+    pollPrice: policy.polls === true ? pollPrice : 0n,
+    pollsLow,
+    unknowns,
+    unpricedUnits: unpriced,
+    missingMaxRun,
+  };
+}

@@ -1,0 +1,15 @@
+/** failcost's pure core: events, policies, exact money and the cost audit. No I/O. */
+export * from "./decimal.js";
+export * from "./failure-type.js";
+export * from "./event.js";
+export * from "./timestamp.js";
+export * from "./read-event.js";
+export * from "./policy.js";
+export * from "./parse-policy.js";
+export * from "./price-match.js";
+export * from "./cause.js";
+export * from "./report.js";
+export { createAudit, type Audit, type Origin } from "./audit/create-audit.js";
+export type { AuditOptions, AuditedAttempt, AttemptVisitor } from "./audit/analyze.js";
+export type { AttemptView } from "./audit/attempt-view.js";
+export type { PricedAttempt, AttemptClass } from "./audit/price-attempt.js";
