@@ -13,3 +13,4 @@ export { createAudit, type Audit, type Origin } from "./audit/create-audit.js";
 export type { AuditOptions, AuditedAttempt, AttemptVisitor } from "./audit/analyze.js";
 export type { AttemptView } from "./audit/attempt-view.js";
 export type { PricedAttempt, AttemptClass } from "./audit/price-attempt.js";
+export * from "./ledger.js";
