@@ -58,5 +58,14 @@ export interface Ledger {
   stats(): Promise<LedgerStats>;
   /** Removes events of jobs whose every event is before `beforeMicros` (jobs straddling it stay whole). */
   prune(beforeMicros: number): Promise<PruneResult>;
+  /**
+   * A number that grows whenever events are added or removed, so a reader (the dashboard) can
+   * tell the ledger changed without scanning it.
+   */
+  changeCount(): Promise<number>;
+  /** A named snapshot (a computed report, rollups) stored beside the events; undefined if none. */
+  readSnapshot(name: string): Promise<string | undefined>;
+  /** Stores a named snapshot, replacing the previous one. */
+  writeSnapshot(name: string, value: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,0 +1,37 @@
+import type { FailureType, Outcome, Units } from "../core/index.js";
+
+/**
+ * What one provider job object says (a Replicate prediction, a fal queue status or webhook body,
+ * an OpenAI video, a Runway task, a BFL result, a Luma generation), in the spec's terms.
+ * Provider adapters read their objects into this; the importer and the guard turn it into events.
+ */
+export interface JobObjectFacts {
+  readonly requestId?: string;
+  readonly model?: string;
+  /** The terminal outcome, or undefined while the job is queued or running. */
+  readonly outcome?: Outcome;
+  /** True while queued or running (not terminal). */
+  readonly running?: boolean;
+  /** Provider-reported compute seconds, exact decimal text. */
+  readonly runSeconds?: string;
+  /** Delivered units of a succeeded job (`{ image: 1 }`, `{ video_second: 5 }`). */
+  readonly units?: Units;
+  readonly error?: FailureType;
+  /** The provider's own error text or code (never a prompt). */
+  readonly errorDetail?: string;
+  /** ISO 8601 times the object carries. */
+  readonly createdAt?: string;
+  readonly startedAt?: string;
+  readonly completedAt?: string;
+  /** Fields present in the object that the adapter could not map (for "could not map" notes). */
+  readonly unmapped?: readonly string[];
+}
+
+/** Reads a provider's job objects and error responses. One per provider, in its folder. */
+export interface ProviderFormat {
+  readonly provider: string;
+  /** Reads one job object (from a GET, a list item or a webhook body); a string says why not. */
+  readJobObject(obj: unknown): JobObjectFacts | string;
+  /** The failure type of an HTTP error response, refined from its body where the provider says more. */
+  classifyError(status: number, body: unknown, headers?: Readonly<Record<string, string>>): FailureType;
+}
