@@ -1,6 +1,7 @@
 import { CAUSES, compareDecimal, parseDecimal, ZERO, type Breakdown, type Report } from "../core/index.js";
 import { formatMoney, percent } from "./money-text.js";
 import { table, type Align } from "./text-table.js";
+import { CAUSE_WORDS, checklistRows, describeAnswer, plural } from "./words.js";
 
 /** A breakdown the terminal report can show. */
 export type Dimension = "provider" | "model" | "day";
@@ -10,32 +11,6 @@ export interface TerminalOptions {
   /** Breakdowns to show; provider is always shown when there is more than one. */
   readonly by?: readonly Dimension[];
   readonly color?: boolean;
-}
-
-const CAUSE_WORDS: Record<string, string> = {
-  duplicate_submission: "duplicate submission",
-  webhook: "webhook re-runs",
-  timeout: "timeouts",
-  rate_limit: "rate limits",
-  invalid_input: "invalid input",
-  unavailable: "provider unavailable",
-  quality: "output rejected (quality)",
-  auth: "auth / quota",
-  other: "other failures",
-  canceled: "canceled",
-  superseded: "superseded (another attempt used)",
-};
-
-const ANSWER_WORDS: Record<string, string> = {
-  outcome: "outcome never became known (client timeout, still in flight)",
-  polls: "whether status polls are billed",
-};
-
-function describeAnswer(answer: string): string {
-  if (ANSWER_WORDS[answer]) return ANSWER_WORDS[answer];
-  const m = /^bills\.(rejected\.)?(.+)$/.exec(answer);
-  if (!m) return answer;
-  return m[1] ? `whether a rejected request (${m[2]}) is billed` : `whether a ${m[2]!.replace("_", " ")} job is billed`;
 }
 
 function bar(share: number, width: number): string {
@@ -50,9 +25,6 @@ function ratio(part: string, whole: string): number {
   return w > 0 ? Math.max(0, Math.min(1, p / w)) : 0;
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
-}
 
 /**
  * The audit as a person reads it at a glance: totals with the range, waste by cause, the
@@ -91,15 +63,7 @@ export function renderTerminalReport(report: Report, options: TerminalOptions = 
 
   heading("Checklist");
   const p = report.patterns;
-  const r = p.retry_multiplication;
-  const checklist: string[][] = [
-    ["job creation charge", `${plural(p.job_creation_charge.count, "attempt")} not used, charged per job created`, money(p.job_creation_charge.cost)],
-    ["partial processing", `${plural(p.partial_processing.count, "attempt")} billed for run time, and did not succeed`, money(p.partial_processing.cost)],
-    ["retry multiplication", `${plural(r.retries, "retry", "retries")} on ${plural(r.jobs_with_retries, "job")}: ${r.attempts_per_job_mean.toFixed(2)} attempts a job (p95 ${r.attempts_per_job_p95}, max ${r.attempts_per_job_max})`, money(r.cost)],
-    ["timeout billing", `${plural(p.timeout_billing.count, "attempt")} timed out (${p.timeout_billing.client_timeouts} by the caller, ${p.timeout_billing.provider_timeouts} at the provider)`, money(p.timeout_billing.cost)],
-    ["duplicate submission", `${plural(p.duplicate_submission.count, "duplicate attempt")} on ${plural(p.duplicate_submission.jobs, "job")}`, money(p.duplicate_submission.cost)],
-    ["polling excess", `${p.polling_excess.count.toLocaleString("en-US")} of ${plural(p.polling_excess.polls, "poll")} too close together (${p.polling_excess.too_close}) or while a webhook was set (${p.polling_excess.while_webhook})`, money(p.polling_excess.cost)],
-  ];
+  const checklist = checklistRows(p).map((row) => [row.name, row.what, money(row.cost)]);
   out.push(...table(checklist, ["left", "left", "right"], "  ").map((l) => `  ${l}`));
 
   const by = new Set<Dimension>(options.by ?? []);
