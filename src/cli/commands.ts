@@ -26,6 +26,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         .argument("[files...]", "event files (JSON Lines, .jsonl.gz too), and billing charges")
         .option("--policies <path>", "policy file or folder (repeatable; default ./policies, or policies/ beside the first file)", collect)
         .option("--json", "print the report as JSON (spec §6)")
+        .option("--html <file>", "also write the report as one self-contained HTML file (charts, job timelines)")
         .addOption(new Option("--by <dimension>", "breakdowns to show: provider, model, day (repeatable)").argParser(collect))
         .option("--strict", "exit 1 if any line or price is a problem")
         .option("--window <minutes>", "duplicate window in minutes", "10")

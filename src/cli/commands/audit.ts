@@ -1,8 +1,10 @@
 import { relative, resolve } from "node:path";
 import type { Report } from "../../core/index.js";
 import { StrictError, UsageError } from "../../errors.js";
+import { startAuditHtml } from "../../report/html/audit-html.js";
 import { renderTerminalReport, type Dimension } from "../../report/terminal.js";
 import { auditFiles } from "../../sources/audit-files.js";
+import { readJobEvents } from "../../sources/job-events.js";
 import type { CliIo } from "../io.js";
 import { useColor } from "../io.js";
 import { parseAmount, parseChoices, parseCount, parseWhen } from "../options.js";
@@ -13,6 +15,7 @@ import { resolvePolicies } from "../resolve-policies.js";
 export interface AuditCommandOptions {
   readonly policies?: string[];
   readonly json?: boolean;
+  readonly html?: string;
   readonly by?: string[];
   readonly strict?: boolean;
   readonly window?: string;
@@ -43,8 +46,10 @@ export async function audit(args: unknown[], raw: Record<string, unknown>, io: C
   const topJobs = parseCount("--top", opts.top) ?? 10;
   const { policies } = await resolvePolicies(opts.policies, files, io.cwd);
   const progress = opts.progress === false ? createProgressLine({ ...io, stderr: { write: () => true } }) : createProgressLine(io);
+  const paths = files.map((f) => resolve(io.cwd, f));
+  const html = opts.html === undefined ? undefined : startAuditHtml({ inputs: files, filters: { since: opts.since, until: opts.until, provider: opts.provider, model: opts.model }, topJobs, now: new Date() });
   const report = await auditFiles(
-    files.map((f) => resolve(io.cwd, f)),
+    paths,
     {
       policies,
       duplicateWindowSeconds: windowMinutes * 60,
@@ -53,11 +58,13 @@ export async function audit(args: unknown[], raw: Record<string, unknown>, io: C
       ...(opts.provider !== undefined ? { provider: opts.provider } : {}),
       ...(opts.model !== undefined ? { model: opts.model } : {}),
       topJobs,
+      ...(html ? { visit: html.visit } : {}),
       displayName: (p) => relative(io.cwd, p) || p,
       onProgress: (read, total, lines) => progress.update(`reading events: ${total > 0 ? Math.floor((read / total) * 100) : 0}% (${compactCount(lines)} lines)`),
     },
   );
   progress.done();
+  if (html) await html.write(resolve(io.cwd, opts.html!), report, (jobs) => readJobEvents(paths, jobs));
   if (opts.strict && report.problems.length > 0) failStrict(report, io);
   if (opts.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else io.stdout.write(renderTerminalReport(report, { by, color: useColor(io) }));
