@@ -47,7 +47,7 @@ function ok(job: string, day: 1 | 2, s: number, attempt = 1, rid = `r-${job}-${a
  * - job-ok: charged 0.0125 (the charge replaces the 0.012 estimate); useful.
  * - HOSTILE.job: attempt 1 failed (unavailable) 0.002 waste; attempt 2 0.012 useful.
  * - job-timeout: attempt 1 timed out for the caller then succeeded, 0.012 waste (timeout); attempt 2 0.012 useful.
- * - job-model (HOSTILE.model, "*" price): failed after 20 s, 0.02 waste (other).
+ * - job-model (HOSTILE.model, "*" price): failed after 20 s, 0.02 waste (other); charged 0.02.
  * - job-rate: 429 (rate_limit, not billed), then 0.012 useful.
  * - job-cancel: canceled, `unknown`: low 0, high 0.002.
  * - job-dup-a / job-dup-b: same input hash a minute apart: 0.012 useful, 0.012 waste (duplicate).
@@ -72,6 +72,7 @@ export function fixtureEvents(): Line[] {
     ...ok("job-timeout", 2, 60, 2, "r-t-2"),
     ev("submitted", 2, 100, "job-model", 1, {}, HOSTILE.model),
     ev("completed", 2, 121, "job-model", 1, { request_id: "r-m-1", outcome: "failed", run_seconds: 20, error: "other" }, HOSTILE.model),
+    { ts: at(2, 500), provider: "acme", request_id: "r-m-1", type: "charged", amount: "0.02", currency: "USD" },
     ev("rejected", 2, 200, "job-rate", 1, { http_status: 429 }),
     ...ok("job-rate", 2, 210, 2),
     ev("submitted", 2, 300, "job-cancel", 1),
