@@ -72,11 +72,15 @@ export function startApp(root: HTMLElement, data: PageData): void {
       return;
     }
     const cur = v.report.currency;
+    // A filter just changed: the figures shown are another filter's until the new ones arrive.
+    const other = live && filterQuery(v.filter) !== filterQuery(state.filter);
+    main.classList.toggle("stale", other);
     const daily = dailyChart(v);
     charts.push(daily);
     const open = state.job !== undefined ? (state.timeline?.job === state.job ? state.timeline : { job: state.job, attempts: v.timelines.find((t) => t.job === state.job)?.attempts ?? [] }) : undefined;
     replaceChildren(
       main,
+      other && h("p", { class: "notice", role: "status" }, "Computing the figures for this filter; the figures below are for ", filterQuery(v.filter) === "" ? "all the data" : filterQuery(v.filter).replace(/&/g, ", "), "."),
       headline(v),
       h("div", { class: "grid" }, causes(v), checklist(v)),
       daily.el,
@@ -133,7 +137,7 @@ export function startApp(root: HTMLElement, data: PageData): void {
         state.view = res.view;
         if (state.timeline) await loadTimeline();
       }
-      if (res.stamp !== undefined && res.status !== "computing") state.stamp = res.stamp;
+      if (res.stamp !== undefined) state.stamp = res.stamp;
       state.status = res.status === "computing" ? `updating… ${res.progress ?? ""}`.trim() : `live · figures of ${new Date(state.view?.generated_at ?? Date.now()).toLocaleTimeString()}`;
       if (res.status !== "unchanged" || res.view) render();
       else renderHeader();

@@ -1,0 +1,51 @@
+import type { Ledger } from "../core/index.js";
+import type { DashboardView } from "../report/html/view.js";
+import type { ViewSnapshots } from "./view-store.js";
+
+/** The snapshot the dashboard keeps its whole view in. */
+export const VIEW_SNAPSHOT = "dashboard.view";
+
+/** Snapshots other commands write that the dashboard shows as they are, by the name it shows them under. */
+export const EXTRA_SNAPSHOTS = { reconciliation: "reconciliation", forecast: "forecast" } as const;
+
+interface Stored {
+  readonly format: 1;
+  readonly changeCount: number;
+  readonly fingerprint: string;
+  readonly view: DashboardView;
+}
+
+/** The whole view, stored in the ledger beside the events (a snapshot that is not ours or is unreadable counts as none). */
+export function ledgerSnapshots(ledger: Pick<Ledger, "readSnapshot" | "writeSnapshot">): ViewSnapshots {
+  return {
+    async read() {
+      const text = await ledger.readSnapshot(VIEW_SNAPSHOT);
+      if (text === undefined) return undefined;
+      try {
+        const s = JSON.parse(text) as Stored;
+        return s.format === 1 && typeof s.changeCount === "number" && s.view?.report !== undefined ? { view: s.view, changeCount: s.changeCount, fingerprint: s.fingerprint } : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    async write(view, changeCount, fingerprint) {
+      const s: Stored = { format: 1, changeCount, fingerprint, view };
+      await ledger.writeSnapshot(VIEW_SNAPSHOT, JSON.stringify(s));
+    },
+  };
+}
+
+/** The results other commands stored (reconciliation, forecast), parsed; text that is not JSON is shown as text. */
+export async function readExtras(ledger: Pick<Ledger, "readSnapshot">): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const [name, snapshot] of Object.entries(EXTRA_SNAPSHOTS)) {
+    const text = await ledger.readSnapshot(snapshot);
+    if (text === undefined) continue;
+    try {
+      out[name] = JSON.parse(text) as unknown;
+    } catch {
+      out[name] = text;
+    }
+  }
+  return out;
+}
