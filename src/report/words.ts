@@ -63,7 +63,7 @@ export function checklistRows(p: Patterns): ChecklistRow[] {
     {
       key: "polling_excess",
       name: "polling excess",
-      what: `${p.polling_excess.count.toLocaleString("en-US")} of ${plural(p.polling_excess.polls, "poll")} too close together (${p.polling_excess.too_close}) or while a webhook was set (${p.polling_excess.while_webhook})`,
+      what: `${p.polling_excess.count.toLocaleString("en-US")} of ${plural(p.polling_excess.polls, "poll")} too close together (${p.polling_excess.too_close.toLocaleString("en-US")}) or while a webhook was set (${p.polling_excess.while_webhook.toLocaleString("en-US")})`,
       cost: p.polling_excess.cost,
     },
   ];

@@ -13,6 +13,8 @@ export type AuditProgress = (bytesRead: number, totalBytes: number, lines: numbe
 export interface AuditFilesOptions extends AuditOptions {
   /** Worker threads to read with (default: one per core, up to 4, for inputs over 48 MB; 1 reads in this thread). */
   readonly threads?: number;
+  /** Bytes in each worker's share of a plain file (default: the input split in four per thread, at least 8 MB). */
+  readonly pieceBytes?: number;
   readonly onProgress?: AuditProgress;
   readonly visit?: AttemptVisitor;
   /** How to name a file in problems (default: as given). */
@@ -45,7 +47,7 @@ export async function auditFiles(files: readonly string[], options: AuditFilesOp
       done += probes[k]!.size;
     }
   } else {
-    await auditInWorkers(audit, planTasks(files, probes, threads, name), threads, total, options.onProgress);
+    await auditInWorkers(audit, planTasks(files, probes, threads, name, options.pieceBytes), threads, total, options.onProgress);
   }
   return audit.finish(options.visit);
 }

@@ -3,10 +3,14 @@ import type { Audit, CollectedPart } from "../core/index.js";
 import { FileError } from "../errors.js";
 import type { AuditTask, WorkerProgress, WorkerResult } from "./audit-worker.js";
 
+// Run from source (through tsx, in tests) the worker is a .ts file; built, it is .js.
+const FROM_SOURCE = import.meta.url.endsWith(".ts");
+const WORKER_URL = new URL(FROM_SOURCE ? "./audit-worker.ts" : "./audit-worker.js", import.meta.url);
+
 /** Splits files into tasks: byte ranges of plain files, whole gzip files. */
-export function planTasks(files: readonly string[], probes: readonly { gzip: boolean; size: number }[], threads: number, name: (f: string) => string): AuditTask[] {
+export function planTasks(files: readonly string[], probes: readonly { gzip: boolean; size: number }[], threads: number, name: (f: string) => string, pieceBytes?: number): AuditTask[] {
   const total = probes.reduce((a, p) => a + p.size, 0);
-  const piece = Math.max(8 * 1024 * 1024, Math.ceil(total / (threads * 4)));
+  const piece = pieceBytes ?? Math.max(8 * 1024 * 1024, Math.ceil(total / (threads * 4)));
   const tasks: AuditTask[] = [];
   files.forEach((file, k) => {
     const { gzip, size } = probes[k]!;
@@ -45,7 +49,9 @@ export async function auditInWorkers(audit: Audit, tasks: readonly AuditTask[], 
     loads.map(
       (load) =>
         new Promise<WorkerResult>((resolve, reject) => {
-          const worker = new Worker(new URL("./audit-worker.js", import.meta.url), { workerData: { tasks: load.tasks } });
+          const worker = FROM_SOURCE
+            ? new Worker(new URL("./worker-from-source.mjs", import.meta.url), { workerData: { tasks: load.tasks, entry: WORKER_URL.href } })
+            : new Worker(WORKER_URL, { workerData: { tasks: load.tasks } });
           worker.on("message", (m: WorkerResult | WorkerProgress | { error: string; file: string }) => {
             if ("progress" in m) {
               read += m.progress;
