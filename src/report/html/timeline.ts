@@ -70,5 +70,5 @@ export function withEvents(timeline: JobTimeline, stored: readonly StoredEvent[]
   if (events.length <= limit) return { ...timeline, events };
   const head = Math.ceil(limit / 2);
   const tail = limit - head;
-  return { ...timeline, events: [...events.slice(0, head), ...events.slice(events.length - tail)], omitted: events.length - limit };
+  return { ...timeline, events: [...events.slice(0, head), ...events.slice(events.length - tail)], omitted: events.length - limit, omittedAt: head };
 }

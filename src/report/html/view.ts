@@ -47,8 +47,9 @@ export interface JobTimeline {
   readonly job: string;
   readonly attempts: readonly TimelineAttempt[];
   readonly events?: readonly TimelineEvent[];
-  /** Events left out to keep the page small (the first and last are kept). */
+  /** Events left out to keep the page small: the first and last are kept, the gap is before `events[omittedAt]`. */
   readonly omitted?: number;
+  readonly omittedAt?: number;
 }
 
 /** Waste by cause for each UTC day: `values[i]` belongs to `days[i]`. */

@@ -63,7 +63,14 @@ export function timeline(t: JobTimeline, currency: string, close: () => void): H
           "table",
           { class: "figures compact events" },
           h("thead", null, h("tr", null, ...["time (UTC)", "", "attempt", "event", "request id", "details"].map((x) => h("th", { scope: "col" }, x)))),
-          h("tbody", null, ...events.map((e) => h("tr", { class: `event-${e.type}` }, h("td", null, h("time", null, e.at)), h("td", { class: "muted num" }, offsetText(e.micros, first)), h("td", { class: "num" }, e.attempt === undefined ? "" : String(e.attempt)), h("td", null, e.type), h("td", null, h("code", null, e.request_id ?? "")), h("td", null, facts(e))))),
+          h(
+            "tbody",
+            null,
+            ...events.map((e, i) => [
+              i === t.omittedAt && h("tr", { class: "gap" }, h("td", { colspan: 6, class: "muted" }, `… ${t.omitted ?? 0} events left out …`)),
+              h("tr", { class: `event-${e.type}` }, h("td", null, h("time", null, e.at)), h("td", { class: "muted num" }, offsetText(e.micros, first)), h("td", { class: "num" }, e.attempt === undefined ? "" : String(e.attempt)), h("td", null, e.type), h("td", null, h("code", null, e.request_id ?? "")), h("td", null, facts(e))),
+            ]),
+          ),
         );
   return h(
     "section",
@@ -71,7 +78,6 @@ export function timeline(t: JobTimeline, currency: string, close: () => void): H
     h("div", { class: "panel-head" }, h("h2", null, "Timeline of ", h("code", { "data-figure": "timeline-job" }, t.job)), closeButton),
     attempts,
     events.length > 0 && lanes(t, events),
-    t.omitted !== undefined && t.omitted > 0 && h("p", { class: "muted" }, `${t.omitted} events in the middle are left out.`),
     list,
   );
 }
