@@ -6,7 +6,7 @@ import type { AttemptTable } from "./attempt-table.js";
 import type { AttemptView } from "./attempt-view.js";
 import type { Charge, Collected } from "./collect.js";
 import { classify, failureOf, findDuplicates, isGivenUp, markJob, measurePolls, type Judgement } from "./judge.js";
-import { priceAttempt, type PricedAttempt, type Scales } from "./price-attempt.js";
+import { createPriceMemo, priceAttempt, type PricedAttempt, type Scales } from "./price-attempt.js";
 import { Tally } from "./tally.js";
 
 /** What to audit and how. */
@@ -113,6 +113,7 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
     (options.model === undefined || s.model === options.model);
 
   const tally = new Tally(scales.money, options.topJobs ?? 10);
+  const memo = createPriceMemo();
   for (let j = 0; j < table.jobNames.length; j++) {
     const judged: Judgement[] = table
       .attemptsOfJob(j)
@@ -148,7 +149,7 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
         const rule = tables.get(s.provider)!.lookup(s.model);
         if (!rule) count(missing.price, `${s.provider}\u0000${s.model}`);
         else {
-          priced = priceAttempt(policy, rule.price, { cls: jd.cls, failure: jd.failure, runSeconds: s.runSeconds, units: s.units, unitsAsked: s.unitsAsked, polls: jd.polls }, scales);
+          priced = priceAttempt(policy, rule.price, { cls: jd.cls, failure: jd.failure, runSeconds: s.runSeconds, units: s.units, unitsAsked: s.unitsAsked, polls: jd.polls }, scales, memo);
           for (const u of priced.unpricedUnits) count(missing.units, `${s.provider}\u0000${rule.pattern}\u0000${u}`);
           if (priced.missingMaxRun) count(missing.maxRun, `${s.provider}\u0000${rule.pattern}`);
         }
@@ -231,11 +232,14 @@ function findRow(table: AttemptTable, job: string, attempt: number, provider: st
   return undefined;
 }
 
-function chargesOf(s: AttemptView, byRequest: Map<string, Charge[]>, extra: Map<number, Charge[]>): Charge[] {
+const NO_CHARGES: readonly Charge[] = [];
+
+function chargesOf(s: AttemptView, byRequest: Map<string, Charge[]>, extra: Map<number, Charge[]>): readonly Charge[] {
+  if (byRequest.size === 0 && extra.size === 0) return NO_CHARGES;
   const out: Charge[] = [];
   for (const rid of s.requestIds ?? []) for (const c of byRequest.get(rid) ?? []) if (c.provider === s.provider) out.push(c);
   for (const c of extra.get(s.index) ?? []) out.push(c);
-  return out;
+  return out.length === 0 ? NO_CHARGES : out;
 }
 
 function sortProblems(problems: Problem[]): Problem[] {
