@@ -35,6 +35,8 @@ export interface ViewStoreOptions {
   readonly idleMs?: number;
   /** The clock, for idleness. */
   readonly now?: () => number;
+  /** Abandons a computation in progress (called by `stop`). */
+  readonly cancel?: () => void;
 }
 
 interface Entry {
@@ -58,7 +60,7 @@ export interface ViewStore {
   refresh(): Promise<void>;
   /** Resolves when nothing is being computed. */
   idle(): Promise<void>;
-  /** Stops computing (the current computation finishes in the background). */
+  /** Stops computing, abandoning a computation in progress where the compute function can. */
   stop(): void;
 }
 
@@ -156,6 +158,7 @@ export function createViewStore(options: ViewStoreOptions): ViewStore {
     },
     stop() {
       stopped = true;
+      options.cancel?.();
     },
   };
 }

@@ -174,8 +174,10 @@ export function startApp(root: HTMLElement, data: PageData): void {
   if (state.job !== undefined) void loadTimeline().then(render);
   if (live) {
     const every = data.config.refreshMs ?? 2000;
+    // A hidden tab does not ask; it catches up when shown again.
     const tick = (): void => {
-      void poll().finally(() => setTimeout(tick, every));
+      if (document.hidden) setTimeout(tick, every);
+      else void poll().finally(() => setTimeout(tick, every));
     };
     tick();
   }
