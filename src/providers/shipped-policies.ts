@@ -9,8 +9,8 @@ export const SHIPPED_PROVIDERS = ["bfl", "fal", "luma", "openai", "replicate", "
  * The folder holding the shipped `<provider>/policy.yaml` files. The YAML stays in src (the
  * package ships it), and this path works from both src/providers and dist/providers.
  */
-export function shippedPolicyDir(): string {
-  return fileURLToPath(new URL("../../src/providers/", import.meta.url));
+export function shippedPolicyDir(from: string = import.meta.url): string {
+  return fileURLToPath(new URL("../../src/providers/", from));
 }
 
 /** The file of one shipped policy. */

@@ -19,6 +19,8 @@ export interface SdkRetryRule {
   readonly connectionErrors: boolean;
   /** The longest wait, in ms, between a failed request and the SDK's retry of it. */
   readonly windowMs: number;
+  /** How to turn the retries off, where the SDK allows it. */
+  readonly howToDisable?: string;
   /** Where the facts come from, and when they were read. */
   readonly source: string;
   readonly checked: string;

@@ -13,6 +13,7 @@ export const falSdkRetries: SdkRetryRule = {
   serverErrors: false,
   connectionErrors: true,
   windowMs: 6000,
+  howToDisable: "no switch in 1.10.1 (queue.submit always uses its own retry settings): call the queue HTTP API yourself",
   source: "https://github.com/fal-ai/fal-js/blob/main/libs/client/src/retry.ts",
   checked: "2026-11-26",
 };

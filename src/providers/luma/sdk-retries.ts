@@ -13,6 +13,7 @@ export const lumaSdkRetries: SdkRetryRule = {
   serverErrors: true,
   connectionErrors: true,
   windowMs: 2000,
+  howToDisable: "new LumaAI({ maxRetries: 0 })",
   source: "https://github.com/lumalabs/lumaai-node/blob/main/src/core.ts",
   checked: "2026-11-26",
 };

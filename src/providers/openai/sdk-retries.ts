@@ -13,6 +13,7 @@ export const openaiSdkRetries: SdkRetryRule = {
   serverErrors: true,
   connectionErrors: true,
   windowMs: 2000,
+  howToDisable: "new OpenAI({ maxRetries: 0 })",
   source: "https://github.com/openai/openai-node/blob/master/src/client.ts",
   checked: "2026-11-26",
 };

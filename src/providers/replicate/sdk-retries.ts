@@ -13,6 +13,7 @@ export const replicateSdkRetries: SdkRetryRule = {
   serverErrors: false,
   connectionErrors: true,
   windowMs: 1000,
+  howToDisable: "no option in 1.4.0: call the HTTP API directly to control retries",
   source: "https://github.com/replicate/replicate-javascript/blob/main/lib/util.js",
   checked: "2026-11-26",
 };

@@ -12,6 +12,7 @@ export const runwaySdkRetries: SdkRetryRule = {
   serverErrors: true,
   connectionErrors: true,
   windowMs: 2000,
+  howToDisable: "new RunwayML({ maxRetries: 0 })",
   source: "https://github.com/runwayml/sdk-node/blob/main/src/client.ts",
   checked: "2026-11-26",
 };
