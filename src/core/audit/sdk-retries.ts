@@ -42,8 +42,8 @@ interface Seen {
 const sentAt = (s: AttemptView): number => s.submittedAt ?? s.start;
 
 /**
- * Why attempt `b` looks like the SDK's retry of attempt `a` (the one before it in the same job,
- * same provider), or undefined:
+ * True when attempt `b` looks like the SDK's retry of attempt `a` (the one before it in the same job,
+ * same provider):
  * - `a` was rejected with a status the SDK retries, or with no status (a connection error)
  *   where the SDK retries those, and `b` was sent at most `windowMs` after the rejection;
  * - or `a` was accepted (the provider created it) and `b`, with the same input, was sent at most
