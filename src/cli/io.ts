@@ -4,13 +4,11 @@ export interface CliIo {
   readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Where `-` reads from (the process's stdin when absent). */
-  readonly stdin?: NodeJS.ReadableStream;
 }
 
 /** The real process's streams, folder and environment. */
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env, stdin: process.stdin };
+  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
 }
 
 /** True when the stream is a terminal and colour is not switched off (NO_COLOR). */

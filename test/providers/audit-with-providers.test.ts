@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { createAudit, parsePolicy, type Policy } from "../../src/core/index.js";
 import { SDK_RETRY_RULES } from "../../src/providers/index.js";
-import { runCli } from "./cli-run.js";
+import { runCli } from "../support/cli.js";
 import { fixtureDir } from "./golden.js";
 
 function policy(raw: object): Policy {
@@ -103,7 +103,7 @@ describe("failcost audit with shipped policies", () => {
 
   it("says prices must come from the user when a shipped policy has none", async () => {
     writeFileSync(join(tmp, "events.jsonl"), events);
-    const r = await runCli(["audit", "events.jsonl", "--json"], { cwd: tmp });
+    const r = await runCli(["audit", "events.jsonl", "--json"], tmp);
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout) as { problems: { why: string }[]; sdk_retries: unknown };
     assert.ok(report.problems.some((p) => /no price for model 'black-forest-labs\/flux-dev' in the 'replicate' policy: prices must come from you/.test(p.why)));
@@ -117,7 +117,7 @@ describe("failcost audit with shipped policies", () => {
       join(tmp, "policies", "replicate.yaml"),
       'provider: replicate\ncurrency: USD\nprices:\n  "*": { per_second: "0.001" }\nbills:\n  succeeded: [per_second]\n  failed: [per_second]\n  canceled: [per_second]\n  timed_out: []\n  rejected: []\npolls: false\n',
     );
-    const r = await runCli(["audit", "events.jsonl", "--json"], { cwd: tmp });
+    const r = await runCli(["audit", "events.jsonl", "--json"], tmp);
     const report = JSON.parse(r.stdout) as { billed: string; useful: string; waste: string; waste_by_cause: Record<string, string> };
     // 0.012683 s + 4.75 s (failed) + 40 s (canceled) at 0.001 a second; the aborted one is free.
     assert.equal(report.billed, "0.044762683");

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { isEventProblem, readEvent } from "../../src/core/index.js";
-import { runCli } from "./cli-run.js";
+import { runCli, spawnCli } from "../support/cli.js";
 import { fixtureDir } from "./golden.js";
 
 const IMPORT_PROVIDERS = ["replicate", "fal", "openai", "runway", "bfl", "luma"];
@@ -17,7 +17,7 @@ describe("failcost import: golden files", () => {
       const input = readdirSync(dir).find((f) => f.startsWith(`${name}.`) && (f.endsWith(".json") || f.endsWith(".jsonl")) && !f.includes(".args.") && !f.includes(".events."))!;
       it(`imports ${provider}/import/${input} into its golden events and summary`, async () => {
         const args = JSON.parse(readFileSync(join(dir, argsFile), "utf8")) as string[];
-        const r = await runCli(["import", provider, input, ...args], { cwd: dir });
+        const r = await runCli(["import", provider, input, ...args], dir);
         assert.equal(r.code, 0, r.stderr);
         assert.equal(r.stdout, readFileSync(join(dir, `${name}.events.jsonl`), "utf8"));
         assert.equal(r.stderr, readFileSync(join(dir, `${name}.summary.txt`), "utf8"));
@@ -40,7 +40,7 @@ describe("failcost import: real-world mess", () => {
 
   it("reads stdin with -, one list response a line", async () => {
     const page = JSON.stringify({ next: null, results: [JSON.parse(pred("a")), JSON.parse(pred("b"))] });
-    const r = await runCli(["import", "replicate", "-"], { stdin: `${page}\n` });
+    const r = spawnCli(["import", "replicate", "-"], process.cwd(), `${page}\n`);
     assert.equal(r.code, 0);
     assert.equal(r.stdout.trim().split("\n").length, 6);
     assert.match(r.stderr, /2 objects read, 2 attempts in 2 jobs, 6 events written/);

@@ -6,7 +6,7 @@ import { pathToFileURL } from "node:url";
 import { after, describe, it } from "node:test";
 import { loadShippedPolicies, SHIPPED_PROVIDERS, shippedPolicyDir } from "../../src/providers/shipped-policies.js";
 import { CHECKLIST_QUESTIONS } from "../../src/providers/checklist.js";
-import { runCli } from "./cli-run.js";
+import { runCli } from "../support/cli.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -52,7 +52,7 @@ describe("failcost policies", () => {
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
   it("prints the checklist: providers × questions, footnoted sources, missing prices", async () => {
-    const r = await runCli(["policies"], { cwd: tmp });
+    const r = await runCli(["policies"], tmp);
     assert.equal(r.code, 0, r.stderr);
     for (const q of CHECKLIST_QUESTIONS) assert.ok(r.stdout.includes(q.question), q.question);
     for (const p of SHIPPED_PROVIDERS) assert.match(r.stdout, new RegExp(`^${p} `, "m"));
@@ -63,7 +63,7 @@ describe("failcost policies", () => {
   });
 
   it("prints JSON beside the table", async () => {
-    const r = await runCli(["policies", "--json"], { cwd: tmp });
+    const r = await runCli(["policies", "--json"], tmp);
     const out = JSON.parse(r.stdout) as { providers: { provider: string; answers: Record<string, { answer: string }> }[] };
     const fal = out.providers.find((p) => p.provider === "fal")!;
     assert.equal(fal.answers.failed!.answer, "varies");
@@ -72,15 +72,15 @@ describe("failcost policies", () => {
   });
 
   it("shows one provider: answers, sources, dates, quotes and the SDK warning", async () => {
-    const r = await runCli(["policies", "show", "replicate"], { cwd: tmp });
+    const r = await runCli(["policies", "show", "replicate"], tmp);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /Are cancelled jobs billed\?\n {2}yes \(per_second\)\n {2}source: https:\/\/replicate\.com\/docs\/topics\/predictions\/lifecycle \(checked 2026-11-26\)/);
     assert.match(r.stdout, /Does the provider charge for failed requests\?\n {2}unknown \(no source says\)/);
     assert.match(r.stdout, /Warning: replicate \(JS\) 1\.4\.0 retries a create request up to 5 times on 429 and on connection errors/);
     assert.match(r.stdout, /Prices must come from you/);
-    const yaml = await runCli(["policies", "show", "replicate", "--yaml"], { cwd: tmp });
+    const yaml = await runCli(["policies", "show", "replicate", "--yaml"], tmp);
     assert.match(yaml.stdout, /^provider: replicate$/m);
-    assert.equal((await runCli(["policies", "show", "acme"], { cwd: tmp })).code, 2);
+    assert.equal((await runCli(["policies", "show", "acme"], tmp)).code, 2);
   });
 
   it("lets a user's file override the shipped policy for its provider", async () => {
@@ -89,7 +89,7 @@ describe("failcost policies", () => {
       join(tmp, "policies", "replicate.yaml"),
       'provider: replicate\ncurrency: USD\nprices:\n  "*": { per_second: "0.001" }\nbills:\n  succeeded: [per_second]\n  failed: [per_second]\n  canceled: [per_second]\n  timed_out: []\n  rejected: []\npolls: false\n',
     );
-    const r = await runCli(["policies"], { cwd: tmp });
+    const r = await runCli(["policies"], tmp);
     assert.match(r.stdout, /^replicate \(yours\)\s+yes\s+yes\s+no\s+no\s+no/m);
     assert.match(r.stdout, /^fal\s+varies/m);
     rmSync(join(tmp, "policies"), { recursive: true });
@@ -98,7 +98,7 @@ describe("failcost policies", () => {
   it("checks a valid file, saying what it replaces", async () => {
     const file = join(tmp, "ok.yaml");
     writeFileSync(file, "provider: fal\ncurrency: USD\nprices:\n  \"fal-ai/flux/*\": { per_unit: { billable_unit: \"0.025\" } }\nbills:\n  succeeded: [per_unit]\n  failed: { unavailable: [], \"*\": unknown }\n");
-    const r = await runCli(["policies", "check", "ok.yaml"], { cwd: tmp });
+    const r = await runCli(["policies", "check", "ok.yaml"], tmp);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /ok\.yaml: a valid policy for 'fal'/);
     assert.match(r.stdout, /replaces the policy failcost ships for 'fal' whole/);
@@ -107,12 +107,12 @@ describe("failcost policies", () => {
 
   it("rejects an invalid file with its file, line and key, exit 2", async () => {
     writeFileSync(join(tmp, "bad.yaml"), 'provider: replicate\ncurrency: USD\nprices:\n  "*": { per_second: "-1" }\nbills:\n  failed: [per_minute]\n  rejected: { teapot: [] }\n');
-    const r = await runCli(["policies", "check", "bad.yaml"], { cwd: tmp });
+    const r = await runCli(["policies", "check", "bad.yaml"], tmp);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /bad\.yaml:4: prices\["\*"\]\.per_second: expected a decimal amount >= 0/);
     assert.match(r.stderr, /bad\.yaml:6: bills\.failed\[0\]: expected one of per_job, per_second, per_unit, per_request/);
     assert.match(r.stderr, /bad\.yaml:7: bills\.rejected\.teapot: expected a failure type/);
-    const j = await runCli(["policies", "check", "bad.yaml", "--json"], { cwd: tmp });
+    const j = await runCli(["policies", "check", "bad.yaml", "--json"], tmp);
     assert.equal(j.code, 2);
     const out = JSON.parse(j.stdout) as { ok: boolean; issues: { line: number; key: string }[] };
     assert.equal(out.ok, false);

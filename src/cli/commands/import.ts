@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { FileError, StrictError, UsageError, messageOf } from "../../errors.js";
 import { createImporter } from "../../providers/import/import-objects.js";
 import { readObjects } from "../../providers/import/read-objects.js";
@@ -17,7 +17,7 @@ export interface ImportCommandOptions {
 }
 
 async function openInput(file: string, io: CliIo): Promise<{ stream: Readable; name: string }> {
-  if (file === "-") return { stream: Readable.from((io.stdin ?? process.stdin) as AsyncIterable<Buffer>), name: "stdin" };
+  if (file === "-") return { stream: process.stdin, name: "stdin" };
   const path = resolve(io.cwd, file);
   try {
     if ((await stat(path)).isDirectory()) throw new FileError(`cannot read ${file}: it is a folder`, file);
