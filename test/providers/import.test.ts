@@ -38,7 +38,7 @@ describe("failcost import: real-world mess", () => {
   const pred = (id: string, extra: object = {}): string =>
     JSON.stringify({ id, model: "acme/m", status: "succeeded", created_at: "2025-01-01T00:00:00Z", completed_at: "2025-01-01T00:00:10Z", metrics: { predict_time: 9.5 }, ...extra });
 
-  it("reads stdin with -, one list response a line", async () => {
+  it("reads stdin with -, one list response a line", () => {
     const page = JSON.stringify({ next: null, results: [JSON.parse(pred("a")), JSON.parse(pred("b"))] });
     const r = spawnCli(["import", "replicate", "-"], process.cwd(), `${page}\n`);
     assert.equal(r.code, 0);
