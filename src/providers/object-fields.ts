@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { decimalFromNumber, formatDecimal, parseDecimal } from "../core/index.js";
 import type { Headers } from "./types.js";
 
@@ -17,6 +17,11 @@ export function textOf(v: unknown): string | undefined {
 
 /** A number or decimal text >= 0 as exact decimal text (how JSON wrote it), else undefined. */
 export function decimalTextOf(v: unknown): string | undefined {
+  // The common case, a plain number, is already its exact shortest decimal text.
+  if (typeof v === "number" && v >= 0) {
+    const text = String(v);
+    if (/^\d+(\.\d+)?$/.test(text)) return text;
+  }
   const d = typeof v === "number" ? decimalFromNumber(v) : typeof v === "string" ? parseDecimal(v.trim()) : undefined;
   return d !== undefined && d.units >= 0n ? formatDecimal(d) : undefined;
 }
@@ -41,13 +46,18 @@ export function anyTimeOf(v: unknown): string | undefined {
 
 /** JSON text with object keys sorted, so equal values give equal text. */
 function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+  if (Array.isArray(v)) {
+    let out = "[";
+    for (let i = 0; i < v.length; i++) out += (i > 0 ? "," : "") + canonicalJson(v[i]);
+    return `${out}]`;
+  }
   if (isObject(v)) {
-    return `{${Object.keys(v)
-      .sort()
-      .filter((k) => v[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`)
-      .join(",")}}`;
+    let out = "{";
+    for (const k of Object.keys(v).sort()) {
+      if (v[k] === undefined) continue;
+      out += `${out.length > 1 ? "," : ""}${JSON.stringify(k)}:${canonicalJson(v[k])}`;
+    }
+    return `${out}}`;
   }
   return JSON.stringify(v) ?? "null";
 }
@@ -59,7 +69,7 @@ function canonicalJson(v: unknown): string {
 export function hashInput(input: unknown): string | undefined {
   if (input === undefined || input === null) return undefined;
   if (isObject(input) && Object.keys(input).length === 0) return undefined;
-  return `sha256:${createHash("sha256").update(canonicalJson(input)).digest("hex")}`;
+  return `sha256:${hash("sha256", canonicalJson(input), "hex")}`;
 }
 
 /** A header value by name, whatever the case of the name. */
