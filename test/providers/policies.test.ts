@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, describe, it } from "node:test";
 import { loadShippedPolicies, SHIPPED_PROVIDERS, shippedPolicyDir } from "../../src/providers/shipped-policies.js";
+import { parsePolicy } from "../../src/core/index.js";
 import { CHECKLIST_QUESTIONS } from "../../src/providers/checklist.js";
 import { runCli } from "../support/cli.js";
 
@@ -44,6 +45,23 @@ describe("shipped policies", () => {
     assert.equal(fromSrc, `${join(ROOT, "src", "providers")}/`);
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { files: string[] };
     assert.ok(pkg.files.includes("src/providers/*/policy.yaml"));
+  });
+});
+
+describe("the checklist keys a policy may add", () => {
+  it("are checked like every other key", () => {
+    const r = parsePolicy({ provider: "acme", currency: "USD", bills: { failed: { teapot: [] } }, free_retries: "maybe", backoff: 3, prices_from_user: "yes" });
+    assert.ok(!r.ok);
+    assert.deepEqual(
+      r.issues.map((i) => i.key),
+      ["bills.failed.teapot", "free_retries", "backoff", "prices_from_user"],
+    );
+    const ok = parsePolicy({ provider: "acme", currency: "USD", bills: { failed: { invalid_input: [] } }, free_retries: false, backoff: "unknown", prices_from_user: true });
+    assert.ok(ok.ok);
+    assert.equal(ok.policy.bills.failed, "unknown");
+    assert.deepEqual(ok.policy.bills.failed_by_type, { invalid_input: [] });
+    assert.equal(ok.policy.free_retries, false);
+    assert.equal(ok.policy.prices_from_user, true);
   });
 });
 
