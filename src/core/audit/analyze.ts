@@ -7,6 +7,7 @@ import type { AttemptView } from "./attempt-view.js";
 import type { Charge, Collected } from "./collect.js";
 import { classify, failureOf, findDuplicates, isGivenUp, markJob, measurePolls, type Judgement } from "./judge.js";
 import { createPriceMemo, priceAttempt, type PricedAttempt, type Scales } from "./price-attempt.js";
+import { SdkRetryTally, type SdkRetryRule } from "./sdk-retries.js";
 import { Tally } from "./tally.js";
 
 /** What to audit and how. */
@@ -25,6 +26,8 @@ export interface AuditOptions {
   readonly topJobs?: number;
   /** The report's currency where no policy names one (default USD). */
   readonly currency?: string;
+  /** What each provider's official SDK retries on its own (for the `sdk_retries` key). */
+  readonly sdkRetries?: readonly SdkRetryRule[];
 }
 
 /** One judged and priced attempt: what the reports are made of. */
@@ -114,6 +117,7 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
 
   const tally = new Tally(scales.money, options.topJobs ?? 10);
   const memo = createPriceMemo();
+  const sdkRetries = new SdkRetryTally(options.sdkRetries ?? [], scales.money);
   for (let j = 0; j < table.jobNames.length; j++) {
     const judged: Judgement[] = table
       .attemptsOfJob(j)
@@ -169,6 +173,7 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
     }
     if (audited.length === 0) continue;
     tally.addJob(audited);
+    sdkRetries.addJob(audited);
     visit?.(audited, scales.money);
   }
 
@@ -176,7 +181,13 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
   for (const [provider, n] of missing.currency) problems.push({ why: `the policy for '${provider}' is in ${policies.get(provider)!.currency}, the report in ${currency}: ${n} attempts are not priced`, provider });
   for (const [key, n] of missing.price) {
     const [provider, model] = key.split("\u0000");
-    problems.push({ why: `no price in the '${provider}' policy matches model '${model}': ${n} attempts are not priced (add a "*" default or a matching glob)`, provider });
+    const fromUser = policies.get(provider!)?.prices_from_user === true;
+    problems.push({
+      why: fromUser
+        ? `no price for model '${model}' in the '${provider}' policy: prices must come from you (no source gives them); ${n} attempts are not priced (write a policy file for '${provider}' with prices: see failcost policies show ${provider})`
+        : `no price in the '${provider}' policy matches model '${model}': ${n} attempts are not priced (add a "*" default or a matching glob)`,
+      provider,
+    });
   }
   for (const [key, n] of missing.units) {
     const [provider, pattern, unit] = key.split("\u0000");
@@ -199,6 +210,7 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
   return {
     ...tally.totals(currency, collected.events),
     unmatched_charges: { count: unmatched.length, amount: formatUnits(unmatchedTotal, scales.money) },
+    sdk_retries: sdkRetries.toJSON(),
     problems: sortProblems(problems),
   };
 }

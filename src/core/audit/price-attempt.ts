@@ -60,6 +60,8 @@ function answerFor(policy: Policy, facts: AttemptFacts): { answer: BillAnswer; p
     return { answer: "unknown", path: `bills.rejected.${type}` };
   }
   if (facts.cls === "pending") return { answer: policy.bills.succeeded, path: "bills.succeeded" };
+  const byType = facts.cls === "failed" && facts.failure !== undefined ? policy.bills.failed_by_type?.[facts.failure] : undefined;
+  if (byType !== undefined) return { answer: byType, path: `bills.failed.${facts.failure}` };
   return { answer: policy.bills[facts.cls], path: `bills.${facts.cls}` };
 }
 
