@@ -3,6 +3,7 @@ import type { Report } from "../../core/index.js";
 import { StrictError, UsageError } from "../../errors.js";
 import { startAuditHtml } from "../../report/html/audit-html.js";
 import { renderTerminalReport, type Dimension } from "../../report/terminal.js";
+import { SDK_RETRY_RULES } from "../../providers/sdk-retry-rules.js";
 import { auditFiles } from "../../sources/audit-files.js";
 import { readJobEvents } from "../../sources/job-events.js";
 import type { CliIo } from "../io.js";
@@ -54,6 +55,7 @@ export async function audit(args: unknown[], raw: Record<string, unknown>, io: C
     paths,
     {
       policies,
+      sdkRetries: SDK_RETRY_RULES,
       duplicateWindowSeconds: windowMinutes * 60,
       ...(sinceMicros !== undefined ? { sinceMicros } : {}),
       ...(untilMicros !== undefined ? { untilMicros } : {}),
