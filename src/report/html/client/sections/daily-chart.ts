@@ -63,7 +63,7 @@ export function dailyChart(view: DashboardView): Mounted {
         width: Math.max(320, box.clientWidth),
         height: 260,
         padding: [12, 12, 0, 4],
-        scales: { x: { time: true, range: (_u, min, max) => [min - 43_200, max + 43_200] }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1] } },
+        scales: { x: { time: true, auto: false, range: [xs[0]! - 43_200, xs[xs.length - 1]! + 43_200] }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1] } },
         axes: [
           // One tick a day (thinned on long ranges), labelled by its UTC date.
           { stroke: theme.muted, grid: { show: false }, ticks: { stroke: theme.grid }, splits: () => xs.filter((_x, i) => i % Math.ceil(xs.length / 12) === 0), values: (_u, splits) => splits.map((x) => new Date(x * 1000).toISOString().slice(5, 10)) },
