@@ -3,8 +3,8 @@ import { rm } from "node:fs/promises";
 import { get } from "node:http";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { main } from "../../src/cli/main.js";
 import type { Report } from "../../src/core/index.js";
+import { runCli } from "../support/cli.js";
 import { figures, launchBrowser, watchPage } from "./browser.js";
 import { fixtureEvents, HOSTILE, writeFixture } from "./fixture.js";
 import { startTestDashboard } from "./start-dashboard.js";
@@ -12,11 +12,10 @@ import { startTestDashboard } from "./start-dashboard.js";
 /** The CLI's JSON report of the fixture with these extra flags: what the dashboard must show. */
 async function cliReport(...flags: string[]): Promise<Report> {
   const f = await writeFixture();
-  let out = "";
-  const io = { stdout: { write: (s: string) => (out += s) }, stderr: { write: () => true }, cwd: f.dir, env: {} };
-  assert.equal(await main(["audit", "events.jsonl", "--json", "--no-progress", ...flags], io), 0);
+  const run = await runCli(["audit", "events.jsonl", "--json", "--no-progress", ...flags], f.dir);
+  assert.equal(run.code, 0, run.stderr);
   await rm(f.dir, { recursive: true, force: true });
-  return JSON.parse(out) as Report;
+  return JSON.parse(run.stdout) as Report;
 }
 
 async function headline(page: Page): Promise<string[]> {

@@ -4,19 +4,16 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { main } from "../../src/cli/main.js";
 import type { Report } from "../../src/core/index.js";
+import { runCli } from "../support/cli.js";
 import { figures, launchBrowser, watchPage } from "./browser.js";
 import { HOSTILE, writeFixture } from "./fixture.js";
 
 async function auditToHtml(): Promise<{ dir: string; html: string; report: Report }> {
   const f = await writeFixture();
-  let out = "";
-  let err = "";
-  const io = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, cwd: f.dir, env: {} };
-  const code = await main(["audit", "events.jsonl", "--json", "--html", "report.html", "--no-progress"], io);
-  assert.equal(code, 0, err);
-  return { dir: f.dir, html: join(f.dir, "report.html"), report: JSON.parse(out) as Report };
+  const run = await runCli(["audit", "events.jsonl", "--json", "--html", "report.html", "--no-progress"], f.dir);
+  assert.equal(run.code, 0, run.stderr);
+  return { dir: f.dir, html: join(f.dir, "report.html"), report: JSON.parse(run.stdout) as Report };
 }
 
 describe("failcost audit --html", () => {
