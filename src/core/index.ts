@@ -14,3 +14,19 @@ export type { AuditOptions, AuditedAttempt, AttemptVisitor } from "./audit/analy
 export type { AttemptView } from "./audit/attempt-view.js";
 export type { PricedAttempt, AttemptClass } from "./audit/price-attempt.js";
 export * from "./ledger.js";
+export {
+  createPrng,
+  simulateOcc,
+  startBackoff,
+  BACKOFFS,
+  parseStrategy,
+  createTrialCollector,
+  forecast,
+  trialSize,
+  type Prng,
+  type Backoff,
+  type Strategy,
+  type Forecast,
+  type StrategyForecast,
+  type TrialSize,
+} from "./forecast/index.js";

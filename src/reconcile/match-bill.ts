@@ -1,0 +1,325 @@
+import { formatInstant, formatUnits, pow10, unitsAt, type AttemptVisitor, type AuditedAttempt, type ChargedEvent } from "../core/index.js";
+import { describeOrigin, type Bill, type BillRow } from "./bill.js";
+import { RECONCILE_CLASSES, type ClassTotals, type ReconcileClass, type ReconcileItem, type ReconcileProblem, type ReconcileResult } from "./reconcile-result.js";
+import { describeTolerance, toleranceScale, withinTolerance, type Tolerance } from "./tolerance.js";
+
+/** How to reconcile. */
+export interface ReconcileOptions {
+  readonly tolerance: Tolerance;
+  /** The span the bill covers (µs); default: the UTC days its rows span. */
+  readonly sinceMicros?: number;
+  readonly untilMicros?: number;
+  /** The provider the bill is from, where its rows do not say. */
+  readonly provider?: string;
+  /** The ledger's currency when no attempt is seen (default USD). */
+  readonly currency?: string;
+}
+
+/** What reconciliation keeps of an attempt: its judgement and its policy estimate, at the audit's scale. */
+interface AttemptFacts {
+  readonly provider: string;
+  readonly model: string;
+  readonly job: string;
+  readonly attempt: number;
+  readonly cls: string;
+  readonly cause: string | undefined;
+  readonly duplicate: boolean;
+  readonly low: bigint | undefined;
+  readonly high: bigint | undefined;
+  /** When a charge with no time of its own is dated: the attempt's completion, else its start. */
+  readonly at: number;
+}
+
+interface MissingTally {
+  count: number;
+  low: bigint;
+  high: bigint;
+  /** Σ estimates outside the tolerance, at the reconciliation's scale. */
+  unexplained: bigint;
+  items: AttemptFacts[];
+  requestIds: (string | null)[];
+  unknownNotBilled: number;
+}
+
+/** A reconciliation in progress: `visit` sees the audit's attempts, `finish` classifies. */
+export interface Reconciler {
+  readonly visit: AttemptVisitor;
+  finish(): { result: ReconcileResult; charges: ChargedEvent[] };
+}
+
+const DAY = 86_400_000_000;
+const FAILED = new Set(["failed", "canceled", "timed_out", "rejected"]);
+const MAX_MISSING_LISTED = 200;
+const lower = (s: string | undefined): string | undefined => s?.toLowerCase();
+
+function factsOf(a: AuditedAttempt): AttemptFacts {
+  const s = a.state;
+  return {
+    provider: s.provider,
+    model: s.model,
+    job: s.job,
+    attempt: s.attempt,
+    cls: a.cls === "pending" ? "unknown" : a.cls,
+    cause: a.used ? undefined : a.cause,
+    duplicate: a.duplicate,
+    low: a.priced?.low,
+    high: a.priced?.high,
+    at: s.completedAt ?? s.rejectedAt ?? s.start,
+  };
+}
+
+/** The UTC days the bill's rows span, or undefined when no row has a time. */
+function billPeriod(rows: readonly BillRow[]): [number, number] | undefined {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const r of rows) {
+    if (r.micros === undefined) continue;
+    lo = Math.min(lo, r.micros);
+    hi = Math.max(hi, r.endMicros !== undefined && r.endMicros > r.micros ? r.endMicros - 1 : r.micros);
+  }
+  if (lo === Infinity) return undefined;
+  return [Math.floor(lo / DAY) * DAY, (Math.floor(hi / DAY) + 1) * DAY];
+}
+
+/**
+ * Reconciles a bill with the audited attempts by request id. Each request id on the bill is
+ * `matched` (the bill agrees with the policy's estimate within the tolerance), a `mismatch`, a
+ * charge for a `failed` attempt, a charge for a `duplicate`, or `unknown` to the ledger; each
+ * attempt of the bill's providers and period that the policy says is charged but the bill
+ * leaves out is `missing`. Money is exact throughout.
+ */
+export function createReconciler(bill: Bill, options: ReconcileOptions): Reconciler {
+  const byId = new Map<string, BillRow[]>();
+  const noId: BillRow[] = [];
+  for (const r of bill.rows) {
+    if (r.requestId === undefined) noId.push(r);
+    else {
+      const list = byId.get(r.requestId);
+      if (list) list.push(r);
+      else byId.set(r.requestId, [r]);
+    }
+  }
+  const span = billPeriod(bill.rows);
+  const since = options.sinceMicros ?? span?.[0];
+  const until = options.untilMicros ?? span?.[1];
+  const matches = new Map<string, AttemptFacts[]>();
+  const missing = new Map<string, MissingTally>();
+  let scale = 0;
+  let currency: string | undefined;
+  const billScale = bill.rows.reduce((x, r) => Math.max(x, r.amount.scale), toleranceScale(options.tolerance));
+
+  const visit: AttemptVisitor = (attempts, s, cur) => {
+    scale = s;
+    currency = cur;
+    const m = Math.max(s, billScale);
+    for (const a of attempts) {
+      const ids = a.state.requestIds ?? [];
+      const onBill = ids.filter((id) => byId.has(id));
+      if (onBill.length > 0) {
+        const f = factsOf(a);
+        for (const id of onBill) matches.set(id, [...(matches.get(id) ?? []), f]);
+        continue;
+      }
+      // Not on this bill: missing if the bill should cover it and the policy says it is charged.
+      if (a.charged !== undefined || !a.priced) continue;
+      const start = a.state.start;
+      if ((since !== undefined && start < since) || (until !== undefined && start >= until)) continue;
+      let t = missing.get(a.state.provider);
+      if (!t) missing.set(a.state.provider, (t = { count: 0, low: 0n, high: 0n, unexplained: 0n, items: [], requestIds: [], unknownNotBilled: 0 }));
+      if (a.priced.low > 0n) {
+        t.count++;
+        t.low += a.priced.low;
+        t.high += a.priced.high;
+        const low = a.priced.low * pow10(m - s);
+        if (!withinTolerance(-low, low, options.tolerance, m)) t.unexplained += low;
+        if (t.items.length < MAX_MISSING_LISTED) {
+          t.items.push(factsOf(a));
+          t.requestIds.push(ids[0] ?? null);
+        }
+      } else if (a.priced.high > 0n) t.unknownNotBilled++;
+    }
+  };
+
+  return {
+    visit,
+    finish: () => classify(bill, options, { byId, noId, matches, missing, since, until, scale, currency: currency ?? options.currency ?? "USD" }),
+  };
+}
+
+interface Gathered {
+  readonly byId: Map<string, BillRow[]>;
+  readonly noId: readonly BillRow[];
+  readonly matches: Map<string, AttemptFacts[]>;
+  readonly missing: Map<string, MissingTally>;
+  readonly since: number | undefined;
+  readonly until: number | undefined;
+  readonly scale: number;
+  readonly currency: string;
+}
+
+class ClassSum {
+  count = 0;
+  billed = 0n;
+  low = 0n;
+  high = 0n;
+  unexplained = 0n;
+  toJSON(m: number): ClassTotals {
+    return { count: this.count, billed: formatUnits(this.billed, m), estimate_low: formatUnits(this.low, m), estimate_high: formatUnits(this.high, m), unexplained: formatUnits(this.unexplained, m) };
+  }
+}
+
+function pickAttempt(candidates: readonly AttemptFacts[], rows: readonly BillRow[], notes: ReconcileProblem[], id: string): AttemptFacts {
+  const named = rows.map((r) => lower(r.provider)).find((p) => p !== undefined);
+  let pool = named === undefined ? candidates : candidates.filter((c) => c.provider.toLowerCase() === named);
+  if (pool.length === 0) pool = candidates;
+  if (pool.length > 1) {
+    const o = rows[0]!.origin;
+    notes.push({ file: o.file, line: o.line, kind: "note", why: `request id '${id}' belongs to ${pool.length} attempts in the ledger; matched to job '${pool[0]!.job}' attempt ${pool[0]!.attempt}` });
+  }
+  return pool[0]!;
+}
+
+function classify(bill: Bill, options: ReconcileOptions, g: Gathered): { result: ReconcileResult; charges: ChargedEvent[] } {
+  const { currency } = g;
+  const m = bill.rows.reduce((x, r) => Math.max(x, r.amount.scale), Math.max(g.scale, toleranceScale(options.tolerance)));
+  const up = (v: bigint): bigint => v * pow10(m - g.scale);
+  const money = (v: bigint): string => formatUnits(v, m);
+  const tol = options.tolerance;
+  const sums = Object.fromEntries(RECONCILE_CLASSES.map((c) => [c, new ClassSum()])) as Record<ReconcileClass, ClassSum>;
+  const items: ReconcileItem[] = [];
+  const problems: ReconcileProblem[] = [];
+  const charges: ChargedEvent[] = [];
+  const other = new Map<string, bigint>();
+  const otherScale = new Map<string, number>();
+  let otherCount = 0;
+  let credits = 0;
+  let creditAmount = 0n;
+  let billTotal = 0n;
+  const providersSeen = new Set<string>();
+
+  const sameCurrency = (r: BillRow): boolean => (r.currency ?? currency) === currency;
+  for (const r of bill.rows) {
+    if (!sameCurrency(r)) {
+      otherCount++;
+      const c = r.currency!;
+      const sc = Math.max(otherScale.get(c) ?? 0, r.amount.scale);
+      const prev = other.get(c) ?? 0n;
+      other.set(c, prev * pow10(sc - (otherScale.get(c) ?? 0)) + unitsAt(r.amount, sc));
+      otherScale.set(c, sc);
+      problems.push({ file: r.origin.file, line: r.origin.line, kind: "note", why: `${describeOrigin(r.origin)}: ${r.currency} is not the ledger's currency (${currency}): not reconciled, not written back` });
+      continue;
+    }
+    const v = unitsAt(r.amount, m);
+    billTotal += v;
+    if (v < 0n) {
+      credits++;
+      creditAmount += v;
+    }
+    if (r.provider !== undefined) providersSeen.add(r.provider.toLowerCase());
+  }
+
+  const add = (cls: ReconcileClass, item: Omit<ReconcileItem, "class" | "agrees" | "difference">, gap: bigint, agrees: boolean, low: bigint, high: bigint, billed: bigint): void => {
+    const s = sums[cls];
+    s.count++;
+    s.billed += billed;
+    s.low += low;
+    s.high += high;
+    if (!agrees) s.unexplained += gap < 0n ? -gap : gap;
+    if (cls !== "matched") items.push({ class: cls, ...item, difference: money(gap), agrees });
+  };
+
+  const matchedProviders = new Set<string>();
+  for (const [id, all] of g.byId) {
+    const rows = all.filter(sameCurrency);
+    if (rows.length === 0) continue;
+    const net = rows.reduce((t, r) => t + unitsAt(r.amount, m), 0n);
+    const where = rows.map((r) => describeOrigin(r.origin));
+    const candidates = g.matches.get(id);
+    if (!candidates) {
+      add("unknown", { request_id: id, provider: rows[0]!.provider ?? options.provider ?? null, model: rows[0]!.model ?? null, job: null, attempt: null, outcome: null, cause: null, billed: money(net), estimate_low: null, estimate_high: null, rows: where }, net, net === 0n, 0n, 0n, net);
+      continue;
+    }
+    const a = pickAttempt(candidates, rows, problems, id);
+    matchedProviders.add(a.provider.toLowerCase());
+    const priced = a.low !== undefined && a.high !== undefined;
+    const low = priced ? up(a.low) : 0n;
+    const high = priced ? up(a.high) : 0n;
+    const gap = !priced ? net : net < low ? net - low : net > high ? net - high : 0n;
+    const agrees = priced && withinTolerance(gap, gap < 0n ? low : high, tol, m);
+    const cls: ReconcileClass = net !== 0n && a.duplicate ? "duplicate" : net !== 0n && FAILED.has(a.cls) ? "failed" : agrees ? "matched" : "mismatch";
+    add(cls, { request_id: id, provider: a.provider, model: a.model, job: a.job, attempt: a.attempt, outcome: a.cls, cause: a.cause ?? null, billed: money(net), estimate_low: priced ? money(low) : null, estimate_high: priced ? money(high) : null, rows: where }, gap, agrees, low, high, net);
+    // One charged event per (time, currency) on the bill: the same bill read again adds nothing.
+    const byTime = new Map<number, bigint>();
+    for (const r of rows) {
+      const t = r.micros ?? a.at;
+      byTime.set(t, (byTime.get(t) ?? 0n) + unitsAt(r.amount, m));
+    }
+    for (const [t, amount] of byTime) {
+      charges.push({ type: "charged", ts: formatInstant(t), provider: a.provider, model: a.model, job: a.job, attempt: a.attempt, request_id: id, amount: money(amount), currency });
+    }
+  }
+
+  for (const r of g.noId) {
+    if (!sameCurrency(r)) continue;
+    const v = unitsAt(r.amount, m);
+    if (v === 0n) continue;
+    add("unknown", { request_id: null, provider: r.provider ?? options.provider ?? null, model: r.model ?? null, job: null, attempt: null, outcome: null, cause: null, billed: money(v), estimate_low: null, estimate_high: null, rows: [describeOrigin(r.origin)] }, v, false, 0n, 0n, v);
+  }
+
+  // Which providers the bill covers: as told, else as its rows name them, else as its matches show.
+  const scope = options.provider !== undefined ? new Set([options.provider.toLowerCase()]) : providersSeen.size > 0 ? providersSeen : matchedProviders;
+  const providers: string[] = [];
+  let unknownNotBilled = 0;
+  for (const [provider, t] of [...g.missing].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (!scope.has(provider.toLowerCase())) continue;
+    providers.push(provider);
+    unknownNotBilled += t.unknownNotBilled;
+    const s = sums.missing;
+    s.count += t.count;
+    s.low += up(t.low);
+    s.high += up(t.high);
+    s.unexplained += t.unexplained;
+    t.items.forEach((f, i) => {
+      const gap = -up(f.low!);
+      const agrees = withinTolerance(gap, up(f.low!), tol, m);
+      items.push({ class: "missing", request_id: t.requestIds[i] ?? null, provider: f.provider, model: f.model, job: f.job, attempt: f.attempt, outcome: f.cls, cause: f.cause ?? null, billed: "0", estimate_low: money(up(f.low!)), estimate_high: money(up(f.high!)), difference: money(gap), agrees, rows: [] });
+    });
+    if (t.count > t.items.length) {
+      problems.push({ kind: "note", why: `${t.count - t.items.length} more attempts of '${provider}' the bill left out are counted but not listed` });
+    }
+  }
+  for (const p of matchedProviders) if (!providers.some((x) => x.toLowerCase() === p)) providers.push(p);
+  providers.sort();
+
+  let estLow = 0n;
+  let estHigh = 0n;
+  let unexplained = 0n;
+  for (const c of RECONCILE_CLASSES) {
+    estLow += sums[c].low;
+    estHigh += sums[c].high;
+    unexplained += sums[c].unexplained;
+  }
+  const badRows = bill.problems.filter((p) => p.kind === "bad_row").length;
+  const duplicateRows = bill.problems.filter((p) => p.kind === "duplicate_row").length;
+  for (const p of bill.problems) problems.push({ file: p.origin.file, line: p.origin.line, ...(p.column !== undefined ? { column: p.column } : {}), kind: p.kind, why: `${describeOrigin(p.origin)}: ${p.why}` });
+  if (bill.rows.some((r) => r.currency === undefined)) problems.push({ kind: "note", why: `the bill has no currency column: its amounts are read as ${currency} (say otherwise with --currency)` });
+  if (bill.ignoredColumns.length > 0) problems.push({ kind: "note", why: `columns not read: ${bill.ignoredColumns.join(", ")}` });
+
+  const result: ReconcileResult = {
+    currency,
+    bill: { file: bill.file, format: bill.format, rows: bill.rowCount, columns: { ...bill.columns }, ignored_columns: bill.ignoredColumns },
+    period: { start: g.since === undefined ? null : formatInstant(g.since), end: g.until === undefined ? null : formatInstant(g.until) },
+    providers,
+    tolerance: describeTolerance(tol),
+    totals: { bill: money(billTotal), estimate_low: money(estLow), estimate_high: money(estHigh), net_difference: money(billTotal - estLow), unexplained: money(unexplained) },
+    classes: Object.fromEntries(RECONCILE_CLASSES.map((c) => [c, sums[c].toJSON(m)])) as Record<ReconcileClass, ClassTotals>,
+    other_currency: { count: otherCount, amounts: Object.fromEntries([...other].sort().map(([c, v]) => [c, formatUnits(v, otherScale.get(c)!)])) },
+    credits: { count: credits, amount: money(creditAmount) },
+    unknown_not_billed: unknownNotBilled,
+    items,
+    problems,
+    bad_rows: badRows,
+    duplicate_rows: duplicateRows,
+  };
+  return { result, charges };
+}
