@@ -64,7 +64,8 @@ export function focusRow(a: AuditedAttempt, ctx: FocusRowContext): FocusRow {
   const [billStart, billEnd] = monthOf(start);
   const credit = a.billed < 0n;
   const requestId = s.requestIds?.[0] ?? null;
-  const sku = `${s.provider}/${s.model}`;
+  // Models are often named with their provider already (`acme/img-1`): name the SKU once.
+  const sku = s.model.startsWith(`${s.provider}/`) ? s.model : `${s.provider}/${s.model}`;
   const tags: Record<string, string> = {
     "failcost/job": s.job,
     "failcost/attempt": String(s.attempt),
