@@ -63,12 +63,13 @@ export function readBillRecord(cell: CellReader, origin: RowOrigin, ctx: RecordC
     }
   }
 
-  let currency = get("currency")?.toUpperCase();
+  const currencyText = get("currency");
+  let currency = currencyText?.toUpperCase();
   if (currency === undefined) {
     if (col("currency") !== undefined) bad("currency", "is empty");
     else currency = ctx.currency;
   } else if (!CURRENCY.test(currency)) {
-    bad("currency", `${show(currency)} is not an ISO 4217 code such as USD`);
+    bad("currency", `${show(currencyText!)} is not an ISO 4217 code such as USD`);
     currency = undefined;
   }
 
@@ -77,7 +78,7 @@ export function readBillRecord(cell: CellReader, origin: RowOrigin, ctx: RecordC
   const timeText = get("time");
   if (timeText !== undefined) {
     const t = readTime(timeText);
-    if (typeof t === "string") bad("time", `${show(timeText)} ${t}`);
+    if (typeof t === "string") bad("time", `${show(timeText)} ${t.startsWith("not") ? `is ${t}` : t}`);
     else {
       micros = t.micros;
       if (t.noZone) problems.push({ origin, column: col("time")!, why: `${col("time")} (time): ${show(timeText)} has no time zone; read as UTC`, kind: "note" });

@@ -51,6 +51,8 @@ const DAY = 86_400_000_000;
 const FAILED = new Set(["failed", "canceled", "timed_out", "rejected"]);
 const MAX_MISSING_LISTED = 200;
 const lower = (s: string | undefined): string | undefined => s?.toLowerCase();
+/** ISO 8601 in UTC, with a fraction only where the time has one. */
+const iso = (micros: number): string => formatInstant(micros).replace(/\.000Z$/, "Z");
 
 function factsOf(a: AuditedAttempt): AttemptFacts {
   const s = a.state;
@@ -255,7 +257,7 @@ function classify(bill: Bill, options: ReconcileOptions, g: Gathered): { result:
       byTime.set(t, (byTime.get(t) ?? 0n) + unitsAt(r.amount, m));
     }
     for (const [t, amount] of byTime) {
-      charges.push({ type: "charged", ts: formatInstant(t), provider: a.provider, model: a.model, job: a.job, attempt: a.attempt, request_id: id, amount: money(amount), currency });
+      charges.push({ type: "charged", ts: iso(t), provider: a.provider, model: a.model, job: a.job, attempt: a.attempt, request_id: id, amount: money(amount), currency });
     }
   }
 
@@ -308,7 +310,7 @@ function classify(bill: Bill, options: ReconcileOptions, g: Gathered): { result:
   const result: ReconcileResult = {
     currency,
     bill: { file: bill.file, format: bill.format, rows: bill.rowCount, columns: { ...bill.columns }, ignored_columns: bill.ignoredColumns },
-    period: { start: g.since === undefined ? null : formatInstant(g.since), end: g.until === undefined ? null : formatInstant(g.until) },
+    period: { start: g.since === undefined ? null : iso(g.since), end: g.until === undefined ? null : iso(g.until) },
     providers,
     tolerance: describeTolerance(tol),
     totals: { bill: money(billTotal), estimate_low: money(estLow), estimate_high: money(estHigh), net_difference: money(billTotal - estLow), unexplained: money(unexplained) },

@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { extname } from "node:path";
 import { parse } from "csv-parse";
 import { FileError, messageOf } from "../errors.js";
@@ -42,7 +42,12 @@ class RowCollector {
 
 async function readCsv(path: string, options: ReadBillOptions): Promise<Bill> {
   const file = options.displayName;
-  const parser = createReadStream(path).pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }));
+  await stat(path).catch((e: unknown) => {
+    throw new FileError(`cannot read ${file}: ${(e as { code?: string }).code === "ENOENT" ? "no such file" : messageOf(e)}`, file);
+  });
+  const raw = createReadStream(path);
+  const parser = raw.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }));
+  raw.on("error", (e) => parser.destroy(e));
   let header: string[] | undefined;
   let plan: ColumnPlan | undefined;
   let rows: RowCollector | undefined;
@@ -65,7 +70,6 @@ async function readCsv(path: string, options: ReadBillOptions): Promise<Bill> {
       rows!.add((c) => record[index.get(c)!], origin, JSON.stringify(record));
     }
   } catch (e) {
-    if ((e as { code?: string }).code === "ENOENT") throw new FileError(`cannot read ${file}: no such file`, file);
     if (e instanceof FileError) throw e;
     throw new FileError(`${file}: not readable as CSV: ${messageOf(e)}`, file);
   }
