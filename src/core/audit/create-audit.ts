@@ -2,12 +2,16 @@ import type { FailcostEvent } from "../event.js";
 import { isEventProblem, readEvent } from "../read-event.js";
 import type { Report } from "../report.js";
 import { analyze, type AttemptVisitor, type AuditOptions } from "./analyze.js";
-import { Collected } from "./collect.js";
+import { Collected, type CollectedPart } from "./collect.js";
+
+export type { CollectedPart } from "./collect.js";
 
 /** Where a value came from, for problem messages. */
 export interface Origin {
   readonly file: string;
   readonly line: number;
+  /** A worker's task, when `line` counts from the start of a byte range (renumbered on merge). */
+  readonly task?: number;
 }
 
 /** An audit in progress: feed it events in any order, then finish it once. */
@@ -20,6 +24,10 @@ export interface Audit {
   addProblem(origin: Origin, why: string): void;
   /** How many problems so far. */
   readonly problemCount: number;
+  /** What was collected so far, to merge into another audit (from a worker thread). */
+  part(): CollectedPart;
+  /** Merges another audit's part in, as if its events had been added here. */
+  absorb(part: CollectedPart): void;
   /** Prices everything and builds the report; `visit` sees each job's audited attempts. */
   finish(visit?: AttemptVisitor): Report;
 }
@@ -35,7 +43,7 @@ export function createAudit(options: AuditOptions): Audit {
     addValue(value, origin) {
       const r = readEvent(value);
       if (isEventProblem(r)) {
-        collected.problems.push({ file: origin.file, line: origin.line, why: r.why });
+        collected.problems.push(origin.task === undefined ? { file: origin.file, line: origin.line, why: r.why } : { file: origin.file, line: origin.line, why: r.why, task: origin.task });
         return false;
       }
       collected.add(r.event, r.at.micros);
@@ -45,10 +53,16 @@ export function createAudit(options: AuditOptions): Audit {
       collected.add(event, micros);
     },
     addProblem(origin, why) {
-      collected.problems.push({ file: origin.file, line: origin.line, why });
+      collected.problems.push(origin.task === undefined ? { file: origin.file, line: origin.line, why } : { file: origin.file, line: origin.line, why, task: origin.task });
     },
     get problemCount() {
       return collected.problems.length;
+    },
+    part() {
+      return collected.part();
+    },
+    absorb(part) {
+      collected.absorb(part);
     },
     finish(visit) {
       if (finished) throw new Error("an audit can be finished only once");
