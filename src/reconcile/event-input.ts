@@ -1,5 +1,6 @@
 import { relative, resolve } from "node:path";
-import { createAudit, isEventProblem, readEvent, type Audit, type AttemptVisitor, type AuditOptions, type FailcostEvent, type Ledger, type LedgerQuery, type Policy, type Report } from "../core/index.js";
+import { auditFiles } from "../sources/audit-files.js";
+import { createAudit, isEventProblem, readEvent, type AttemptVisitor, type AuditOptions, type FailcostEvent, type Ledger, type LedgerQuery, type Policy, type Report } from "../core/index.js";
 import { resolvePolicies } from "../cli/resolve-policies.js";
 import { messageOf, UsageError } from "../errors.js";
 import { readJsonLines } from "../sources/read-json-lines.js";
@@ -64,21 +65,6 @@ export async function forEachFileEvent(files: readonly string[], cwd: string, vi
   }
 }
 
-/**
- * Feeds the audit every event of the input: the ledger's events of the jobs `query` selects, or
- * every line of the files (bad lines become the audit's problems, with file and line).
- */
-export async function feedAudit(input: EventInput, audit: Audit, cwd: string, ledger: Ledger | undefined, query: LedgerQuery = {}): Promise<void> {
-  if (ledger) {
-    await ledger.scan(query, (e) => audit.addEvent(e.event, e.micros));
-    return;
-  }
-  await forEachFileEvent(input.events ?? [], cwd, (r, origin) => {
-    if ("why" in r) audit.addProblem(origin, r.why);
-    else audit.addEvent(r.event, r.micros);
-  });
-}
-
 /** What a command that audits its input needs besides the input. */
 export interface AuditInputOptions {
   readonly cwd: string;
@@ -97,6 +83,16 @@ export interface AuditedInput {
   readonly ledger: Ledger | undefined;
 }
 
+/** The ledger query that selects what the audit's filters select (whole jobs; the audit filters attempts). */
+export function ledgerQuery(a: Pick<AuditOptions, "sinceMicros" | "untilMicros" | "provider" | "model">): LedgerQuery {
+  return {
+    ...(a.sinceMicros !== undefined ? { sinceMicros: a.sinceMicros } : {}),
+    ...(a.untilMicros !== undefined ? { untilMicros: a.untilMicros } : {}),
+    ...(a.provider !== undefined ? { provider: a.provider } : {}),
+    ...(a.model !== undefined ? { model: a.model } : {}),
+  };
+}
+
 /**
  * Audits the input (`--db` or `--events`) with the policies `--policies` names (or the default
  * folder), calling `visit` with every job's audited attempts.
@@ -106,15 +102,15 @@ export async function auditInput(input: EventInput, options: AuditInputOptions, 
   const ledger = input.db !== undefined ? await openLedgerAt(input.db, options.cwd) : undefined;
   try {
     const a = options.audit ?? {};
-    const audit = createAudit({ ...a, policies });
-    const query: LedgerQuery = {
-      ...(a.sinceMicros !== undefined ? { sinceMicros: a.sinceMicros } : {}),
-      ...(a.untilMicros !== undefined ? { untilMicros: a.untilMicros } : {}),
-      ...(a.provider !== undefined ? { provider: a.provider } : {}),
-      ...(a.model !== undefined ? { model: a.model } : {}),
-    };
-    await feedAudit(input, audit, options.cwd, ledger, query);
-    const report = audit.finish(visit);
+    let report: Report;
+    if (ledger) {
+      const audit = createAudit({ ...a, policies });
+      await ledger.scan(ledgerQuery(a), (e) => audit.addEvent(e.event, e.micros));
+      report = audit.finish(visit);
+    } else {
+      const files = (input.events ?? []).map((f) => resolve(options.cwd, f));
+      report = await auditFiles(files, { ...a, policies, ...(visit ? { visit } : {}), displayName: (p) => relative(options.cwd, p) || p });
+    }
     if (!options.keepLedgerOpen) await ledger?.close();
     return { report, policies, ledger: options.keepLedgerOpen ? ledger : undefined };
   } catch (e) {

@@ -28,7 +28,7 @@ async function exported(): Promise<{ text: string; header: string[]; rows: Recor
   const r = await run(dir, "export", "focus", "--events", "events.jsonl", "--out", "out.csv", "--metadata", "meta.json");
   assert.equal(r.code, 0, r.stderr);
   const text = readFileSync(join(dir, "out.csv"), "utf8");
-  const all = parse(text, { bom: true }) as string[][];
+  const all: string[][] = parse(text, { bom: true });
   const header = all[0]!;
   const rows = all.slice(1).map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i]!])));
   return { text, header, rows, dir, stderr: r.stderr };
@@ -83,7 +83,7 @@ describe("export focus", () => {
     for (const r of rows) {
       for (const c of NOT_NULL) assert.notEqual(r[c], "", `${c} must not be null`);
       assert.equal(r.ChargeClass, "");
-      for (const v of Object.values(r)) assert.ok(!["null", "NULL", "Not Applicable", "N/A"].includes(v!), `placeholder ${v}`);
+      for (const v of Object.values(r)) assert.ok(!["null", "NULL", "Not Applicable", "N/A"].includes(v), `placeholder ${v}`);
       // A charge not tied to a resource has a null ResourceId (the rejected request).
       if (r.x_Outcome === "rejected") assert.equal(r.ResourceId, "");
     }
@@ -125,14 +125,15 @@ describe("export focus", () => {
     const { dir, header } = await exported();
     const meta = JSON.parse(readFileSync(join(dir, "meta.json"), "utf8"));
     assert.equal(meta.Schemas[0].FocusVersion, "1.3");
-    assert.deepEqual(meta.Schemas[0].ColumnDefinition.map((c: { ColumnName: string }) => c.ColumnName), header);
+    const defs = meta.Schemas[0].ColumnDefinition as { ColumnName: string }[];
+    assert.deepEqual(defs.map((c) => c.ColumnName), header);
   });
 
   it("writes a refund larger than the charge as a Credit row", async () => {
     const dir = makeWorkspace({ "refund.jsonl": JSON.stringify({ type: "charged", ts: "2026-11-02T00:00:00Z", provider: "acme", request_id: "r1", amount: "-0.01", currency: "USD" }) + "\n" });
     const r = await run(dir, "export", "focus", "--events", "events.jsonl", "refund.jsonl");
     assert.equal(r.code, 0, r.stderr);
-    const all = parse(r.stdout) as string[][];
+    const all: string[][] = parse(r.stdout);
     const h = all[0]!;
     const row = all.find((c) => c[h.indexOf("x_RequestId")] === "r1")!;
     assert.equal(row[h.indexOf("BilledCost")], "-0.01");

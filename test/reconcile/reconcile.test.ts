@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import type { ReconcileItem, ReconcileResult } from "../../src/reconcile/reconcile-result.js";
 import { makeWorkspace, run } from "./fixture.js";
 
 // Estimates from the acme policy (see fixture.ts): r1 0.006 (failed), r2 0.015, r4 0.014,
@@ -17,9 +18,9 @@ r7,0.003,USD,2026-11-01T10:06:03Z
 zz,0.5,USD,2026-11-01T12:00:00Z
 `;
 
-async function reconcileJson(dir: string, ...args: string[]): Promise<{ code: number; json: any; stderr: string }> {
+async function reconcileJson(dir: string, ...args: string[]): Promise<{ code: number; json: ReconcileResult; stderr: string }> {
   const r = await run(dir, "reconcile", "--events", "events.jsonl", "--json", ...args);
-  return { code: r.code, json: r.stdout ? JSON.parse(r.stdout) : undefined, stderr: r.stderr };
+  return { code: r.code, json: JSON.parse(r.stdout) as ReconcileResult, stderr: r.stderr };
 }
 
 describe("reconcile", () => {
@@ -38,13 +39,13 @@ describe("reconcile", () => {
     assert.deepEqual(json.other_currency, { count: 1, amounts: { EUR: "0.01" } });
     assert.equal(json.duplicate_rows, 1);
     assert.equal(json.bad_rows, 0);
-    const mismatch = json.items.find((i: any) => i.class === "mismatch");
+    const mismatch = json.items.find((i: ReconcileItem) => i.class === "mismatch");
     assert.deepEqual(mismatch, { class: "mismatch", request_id: "r5", provider: "acme", model: "acme/img-1", job: "j3", attempt: 1, outcome: "succeeded", cause: null, billed: "0.02", estimate_low: "0.017", estimate_high: "0.017", difference: "0.003", agrees: false, rows: ["bill.csv:6"] });
-    const failed = json.items.filter((i: any) => i.class === "failed").map((i: any) => [i.request_id, i.outcome, i.cause]);
+    const failed = json.items.filter((i: ReconcileItem) => i.class === "failed").map((i: ReconcileItem) => [i.request_id, i.outcome, i.cause]);
     assert.deepEqual(failed, [["r1", "failed", "unavailable"], ["r7", "canceled", "canceled"]]);
-    assert.equal(json.items.find((i: any) => i.class === "duplicate").cause, "duplicate_submission");
-    assert.ok(json.problems.some((p: any) => p.kind === "duplicate_row" && p.line === 4 && /repeats line 3/.test(p.why)));
-    assert.ok(json.problems.some((p: any) => p.line === 10 && /EUR is not the ledger's currency \(USD\)/.test(p.why)));
+    assert.equal(json.items.find((i: ReconcileItem) => i.class === "duplicate")!.cause, "duplicate_submission");
+    assert.ok(json.problems.some((p: ReconcileResult["problems"][number]) => p.kind === "duplicate_row" && p.line === 4 && /repeats line 3/.test(p.why)));
+    assert.ok(json.problems.some((p: ReconcileResult["problems"][number]) => p.line === 10 && /EUR is not the ledger's currency \(USD\)/.test(p.why)));
     assert.deepEqual(json.period, { start: "2026-11-01T00:00:00Z", end: "2026-11-02T00:00:00Z" });
   });
 
@@ -73,7 +74,7 @@ describe("reconcile", () => {
     const dir = makeWorkspace({ "bill.csv": "request_id,amount,currency,time\nr1,0.006,USD,2026-11-01\nr2,0.015,USD,2026-11-01\n" });
     const { json } = await reconcileJson(dir, "--invoice", "bill.csv");
     assert.deepEqual(json.classes.missing, { count: 3, billed: "0", estimate_low: "0.048", estimate_high: "0.048", unexplained: "0.048" });
-    assert.deepEqual(json.items.filter((i: any) => i.class === "missing").map((i: any) => [i.request_id, i.estimate_low, i.difference]), [["r4", "0.014", "-0.014"], ["r5", "0.017", "-0.017"], ["r6", "0.017", "-0.017"]]);
+    assert.deepEqual(json.items.filter((i: ReconcileItem) => i.class === "missing").map((i: ReconcileItem) => [i.request_id, i.estimate_low, i.difference]), [["r4", "0.014", "-0.014"], ["r5", "0.017", "-0.017"], ["r6", "0.017", "-0.017"]]);
     assert.equal(json.unknown_not_billed, 1, "j5 (canceled, unknown) was not charged");
     assert.deepEqual(json.providers, ["acme"]);
     const later = await reconcileJson(dir, "--invoice", "bill.csv", "--since", "2026-11-01T10:04:00Z");
@@ -87,7 +88,7 @@ describe("reconcile", () => {
     const { json } = await reconcileJson(dir, "--invoice", "bill.csv", "--provider", "nobody");
     assert.equal(json.classes.matched.count, 1, "r5 nets to 0.017, the estimate");
     assert.deepEqual(json.credits, { count: 2, amount: "-0.009" });
-    const r1 = json.items.find((i: any) => i.request_id === "r1");
+    const r1 = json.items.find((i: ReconcileItem) => i.request_id === "r1")!;
     assert.equal(r1.class, "mismatch", "a refunded failure is below the policy's estimate");
     assert.equal(r1.billed, "0");
   });
@@ -97,8 +98,8 @@ describe("reconcile", () => {
     const r = await run(dir, "reconcile", "--events", "events.jsonl", "--invoice", "bill.csv", "--charges-out", "charges.jsonl");
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /wrote 6 charged events to charges\.jsonl/);
-    const charges = readFileSync(join(dir, "charges.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
-    assert.deepEqual(charges.map((c: any) => [c.request_id, c.amount, c.currency, c.ts]), [
+    const charges = readFileSync(join(dir, "charges.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, string>);
+    assert.deepEqual(charges.map((c) => [c.request_id, c.amount, c.currency, c.ts]), [
       ["r1", "0.006", "USD", "2026-11-01T10:00:06Z"],
       ["r2", "0.015", "USD", "2026-11-01T10:01:05Z"],
       ["r4", "0.0141", "USD", "2026-11-01T10:03:04Z"],
@@ -112,7 +113,7 @@ describe("reconcile", () => {
     assert.equal(audit.unmatched_charges.count, 0);
     // Reconciling again with the charges in the input gives the same classes and the same events.
     const again = await run(dir, "reconcile", "--events", "events.jsonl", "charges.jsonl", "--invoice", "bill.csv", "--json", "--charges-out", "again.jsonl");
-    assert.equal(JSON.parse(again.stdout).totals.unexplained, "0.503");
+    assert.equal((JSON.parse(again.stdout) as ReconcileResult).totals.unexplained, "0.503");
     assert.equal(readFileSync(join(dir, "again.jsonl"), "utf8"), readFileSync(join(dir, "charges.jsonl"), "utf8"));
   });
 

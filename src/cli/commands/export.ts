@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { StrictError, UsageError } from "../../errors.js";
-import { auditInput, checkInput, openLedgerAt, type EventInput } from "../../reconcile/event-input.js";
+import { auditInput, checkInput, ledgerQuery, openLedgerAt, type EventInput } from "../../reconcile/event-input.js";
 import { readInputOptions, type InputCommandOptions } from "../../reconcile/input-options.js";
 import { createFocusCsvWriter, focusMetadata } from "../../report/focus/focus-csv.js";
 import { focusRow } from "../../report/focus/focus-row.js";
@@ -76,15 +76,7 @@ async function exportEvents(input: EventInput, opts: ExportCommandOptions, io: C
     if (input.db !== undefined) {
       const ledger = await openLedgerAt(input.db, io.cwd);
       try {
-        await ledger.scan(
-          {
-            ...(audit.sinceMicros !== undefined ? { sinceMicros: audit.sinceMicros } : {}),
-            ...(audit.untilMicros !== undefined ? { untilMicros: audit.untilMicros } : {}),
-            ...(audit.provider !== undefined ? { provider: audit.provider } : {}),
-            ...(audit.model !== undefined ? { model: audit.model } : {}),
-          },
-          (e) => line(e.event),
-        );
+        await ledger.scan(ledgerQuery(audit), (e) => line(e.event));
       } finally {
         await ledger.close();
       }
