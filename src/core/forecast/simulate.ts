@@ -161,7 +161,8 @@ export function simulateRun(models: readonly GroupModel[], strategy: Strategy, j
         }
       }
     }
-    let polls = s.polls;
+    // Polls as in the trial stop when the caller stops waiting: the share made before the timeout.
+    let polls = timedOut && r.timeout !== undefined && s.durationMicros > 0 ? Math.floor((s.polls * seconds * SECOND) / s.durationMicros) : s.polls;
     if (r.poll === "webhook") polls = 0;
     else if (r.poll !== undefined) polls = cls === "rejected" ? 0 : Math.max(1, Math.ceil(seconds / r.poll));
     const changed = cls !== s.cls || run !== s.runSeconds;
