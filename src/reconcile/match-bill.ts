@@ -305,6 +305,7 @@ function classify(bill: Bill, options: ReconcileOptions, g: Gathered): { result:
   const duplicateRows = bill.problems.filter((p) => p.kind === "duplicate_row").length;
   for (const p of bill.problems) problems.push({ file: p.origin.file, line: p.origin.line, ...(p.column !== undefined ? { column: p.column } : {}), kind: p.kind, why: `${describeOrigin(p.origin)}: ${p.why}` });
   if (bill.rows.some((r) => r.currency === undefined)) problems.push({ kind: "note", why: `the bill has no currency column: its amounts are read as ${currency} (say otherwise with --currency)` });
+  if (g.since === undefined && g.until === undefined && bill.rows.length > 0) problems.push({ kind: "note", why: "the bill has no dates: every attempt of its providers in the ledger is expected on it (give --since and --until for its period)" });
   if (bill.ignoredColumns.length > 0) problems.push({ kind: "note", why: `columns not read: ${bill.ignoredColumns.join(", ")}` });
 
   const result: ReconcileResult = {
