@@ -1,21 +1,11 @@
-import type { Decimal } from "../decimal.js";
-import type { Units } from "../event.js";
-import type { FailureType } from "../failure-type.js";
-import type { AttemptClass } from "../audit/price-attempt.js";
+import type { AttemptFacts } from "../audit/price-attempt.js";
 import type { Moments } from "./stats.js";
 
 /**
  * One attempt of the trial as the simulator replays it: how it ended, what it ran and
  * delivered, how long it took, and what was charged for it, if billing data covered it.
  */
-export interface AttemptSample {
-  readonly cls: AttemptClass;
-  readonly failure: FailureType | undefined;
-  readonly runSeconds: Decimal | undefined;
-  readonly units: Units | undefined;
-  readonly unitsAsked: Units | undefined;
-  /** Distinct status polls. */
-  readonly polls: number;
+export interface AttemptSample extends AttemptFacts {
   /** From submission to the outcome (or to when the caller stopped waiting), µs. */
   readonly durationMicros: number;
   /** The caller stopped waiting before the outcome (`client_timeout`). */
