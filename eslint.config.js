@@ -27,6 +27,8 @@ export default tseslint.config(
       // Tests and benchmarks read untyped JSON output on purpose.
       "@typescript-eslint/no-unsafe-member-access": "off",
       "@typescript-eslint/no-unsafe-assignment": "off",
+      "@typescript-eslint/no-unsafe-argument": "off",
+      "@typescript-eslint/no-unsafe-call": "off",
     },
   },
 );

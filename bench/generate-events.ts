@@ -37,7 +37,7 @@ export const MODELS: readonly ModelSpec[] = [
   { provider: "fal", model: "fal-ai/kling-video/v2/master/text-to-video", kind: "video", run: [90, 300], poll: 10, units: (r) => `{"video_second":${r() < 0.6 ? 5 : 10}}`, weight: 6 },
   { provider: "runway", model: "gen4_turbo", kind: "video", run: [30, 120], poll: 8, units: (r) => `{"video_second":${r() < 0.5 ? 5 : 10}}`, weight: 8 },
   { provider: "openai", model: "gpt-image-1", kind: "image", run: [5, 20], poll: 2, units: () => `{"image":1}`, weight: 16 },
-  { provider: "acme", model: "acme/img-fast", kind: "image", run: [1, 5], poll: 1, units: () => `{"image":1}`, weight: 8 },
+  { provider: "acme", model: "acme/img-fast", kind: "image", run: [1, 5], poll: 1, units: () => `{"image":1}`, weight: 20 },
 ];
 
 /** Options for a synthetic log. */
@@ -159,6 +159,12 @@ export function* generateEventLines(options: GenerateOptions): Generator<string,
         emit(`{"ts":"${iso(end)}",${a},"request_id":"${rid}","type":"completed","outcome":"failed","run_seconds":${runSeconds},"error":"${error}"}`);
       } else if (y < 0.075) {
         emit(`{"ts":"${iso(end)}",${a},"request_id":"${rid}","type":"completed","outcome":"timed_out","run_seconds":${runSeconds}}`);
+      } else if (y < 0.085) {
+        // The caller changed its mind and canceled mid-run; the run so far may be billed.
+        const mid = at + Math.floor((end - at) / 2);
+        emit(`{"ts":"${iso(mid)}",${a},"request_id":"${rid}","type":"cancel_requested"}`);
+        emit(`{"ts":"${iso(mid + 500)}",${a},"request_id":"${rid}","type":"completed","outcome":"canceled","run_seconds":${((mid - at) / 1000).toFixed(3)}}`);
+        break;
       } else {
         emit(`{"ts":"${iso(end)}",${a},"request_id":"${rid}","type":"completed","outcome":"succeeded","run_seconds":${runSeconds},"units":${spec.units(r)}}`);
         if (r() < charged) emit(`{"ts":"${iso(end + 86_400_000)}","provider":"${spec.provider}","request_id":"${rid}","type":"charged","amount":"${(run * 0.0014).toFixed(6)}","currency":"USD"}`);

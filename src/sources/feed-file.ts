@@ -25,8 +25,8 @@ export async function feedFile(
     (buf, start, end, line) => {
       lines = line;
       if (isBlank(buf, start, end)) return;
-      if (scanner.scan(buf, start, end, record)) {
-        audit.addValue(record, origin(line));
+      if (scanner.scan(buf, start, end, record) && record.at === record.at) {
+        audit.addRecord(record as unknown as Record<string, unknown>, record.at, origin(line));
         return;
       }
       let value: unknown;

@@ -1,8 +1,10 @@
+import { timestampMicros } from "../core/index.js";
+
 /**
  * A fast path for the common shape of an event line: one flat JSON object of strings without
- * escapes, numbers, booleans and nulls (plus a flat `units` object), read straight from the
- * bytes into a reused record, without building a JSON tree. Anything else (escapes, arrays,
- * other nesting, repeated keys, syntax it is not sure of) returns false, and the caller falls
+ * escapes, numbers, booleans and nulls (plus a flat `units` object of numbers), read straight
+ * from the bytes into a reused record, without building a JSON tree. Anything else (escapes,
+ * arrays, other nesting, repeated keys, a `ts` it cannot read) returns false, and the caller falls
  * back to `JSON.parse`, so the result is always what `JSON.parse` would give for the fields
  * failcost reads.
  */
@@ -29,82 +31,29 @@ export interface EventRecord {
   requeued: unknown;
   amount: unknown;
   currency: unknown;
+  /** `ts` read as microseconds since the epoch (the scanner reads it from the bytes; `ts` stays unset). */
+  at: number;
 }
+
+const FIELDS = ["ts", "type", "provider", "model", "job", "attempt", "request_id", "input_hash", "idempotency_key", "kind", "units", "webhook", "http_status", "error", "outcome", "run_seconds", "waited_seconds", "requeued", "amount", "currency"] as const;
 
 /** A record with every field undefined, to be reused line after line. */
 export function createEventRecord(): EventRecord {
-  return {
-    ts: undefined,
-    type: undefined,
-    provider: undefined,
-    model: undefined,
-    job: undefined,
-    attempt: undefined,
-    request_id: undefined,
-    input_hash: undefined,
-    idempotency_key: undefined,
-    kind: undefined,
-    units: undefined,
-    webhook: undefined,
-    http_status: undefined,
-    error: undefined,
-    outcome: undefined,
-    run_seconds: undefined,
-    waited_seconds: undefined,
-    requeued: undefined,
-    amount: undefined,
-    currency: undefined,
-  };
+  const r = { at: Number.NaN } as EventRecord;
+  for (const f of FIELDS) r[f] = undefined;
+  return r;
 }
 
 function clear(r: EventRecord): void {
   r.ts = r.type = r.provider = r.model = r.job = r.attempt = r.request_id = r.input_hash = undefined;
   r.idempotency_key = r.kind = r.units = r.webhook = r.http_status = r.error = r.outcome = undefined;
   r.run_seconds = r.waited_seconds = r.requeued = r.amount = r.currency = undefined;
+  r.at = Number.NaN;
 }
-
-function fnv(text: string): number {
-  let h = 2166136261;
-  for (let k = 0; k < text.length; k++) h = Math.imul(h ^ text.charCodeAt(k), 16777619);
-  return h >>> 0;
-}
-
-const FIELDS = Object.keys(createEventRecord()) as (keyof EventRecord)[];
-
-/** An open-addressed table from the FNV-1a hash of a field's name to its index (+1), 0 when empty. */
-const FIELD_TABLE = new Int32Array(256);
-const FIELD_HASHES = new Int32Array(256);
-for (const [index, name] of FIELDS.entries()) {
-  const h = fnv(name);
-  let k = h & 255;
-  while (FIELD_TABLE[k] !== 0) k = (k + 1) & 255;
-  FIELD_TABLE[k] = index + 1;
-  FIELD_HASHES[k] = h | 0;
-}
-
-function fieldIndex(hash: number): number {
-  let k = hash & 255;
-  for (;;) {
-    const v = FIELD_TABLE[k]!;
-    if (v === 0) return -1;
-    if (FIELD_HASHES[k] === (hash | 0)) return v - 1;
-    k = (k + 1) & 255;
-  }
-}
-
-/** How a field's string values are made: fresh, shared forever, or reused from the last lines. */
-const PLAIN = 0;
-const SHARED_VALUE = 1;
-const RECENT_VALUE = 2;
-const SHARED = new Set(["type", "provider", "model", "outcome", "error", "kind", "currency"]);
-const RECENT = new Set(["job", "request_id", "input_hash", "idempotency_key"]);
-const FIELD_KIND = FIELDS.map((f) => (SHARED.has(f) ? SHARED_VALUE : RECENT.has(f) ? RECENT_VALUE : PLAIN));
-const UNITS = FIELDS.indexOf("units");
 
 /** Sets field `index` with a named store (a keyed store by name is many times slower here). */
 function setField(r: EventRecord, index: number, v: unknown): void {
   switch (index) {
-    case 0: r.ts = v; break;
     case 1: r.type = v; break;
     case 2: r.provider = v; break;
     case 3: r.model = v; break;
@@ -124,7 +73,38 @@ function setField(r: EventRecord, index: number, v: unknown): void {
     case 17: r.requeued = v; break;
     case 18: r.amount = v; break;
     case 19: r.currency = v; break;
+    default: r.ts = v;
   }
+}
+
+// The fields' names differ by (length, first byte): one candidate each, checked byte by byte.
+const CANDIDATE = new Int8Array(32 * 128).fill(-1);
+for (const [i, f] of FIELDS.entries()) CANDIDATE[f.length * 128 + f.charCodeAt(0)] = i;
+const NAME_BYTES = FIELDS.map((f) => Uint8Array.from(f, (c) => c.charCodeAt(0)));
+
+const TS = 0;
+const UNITS = 10;
+/** How a field's string values are made: fresh, shared forever, or reused from the last lines. */
+const PLAIN = 0;
+const SHARED_VALUE = 1;
+const RECENT_VALUE = 2;
+const SHARED = new Set<string>(["type", "provider", "model", "outcome", "error", "kind", "currency"]);
+const RECENT = new Set<string>(["job", "request_id", "input_hash", "idempotency_key"]);
+const FIELD_KIND = FIELDS.map((f) => (SHARED.has(f) ? SHARED_VALUE : RECENT.has(f) ? RECENT_VALUE : PLAIN));
+
+type Latin1 = { latin1Slice(start: number, end: number): string };
+
+function latin1(buf: Uint8Array, start: number, end: number): string {
+  // Buffer's own latin1Slice: what toString("latin1") calls, without its argument checks.
+  return (buf as unknown as Latin1).latin1Slice(start, end);
+}
+
+const decoder = new TextDecoder("utf-8");
+
+function fnv(buf: Uint8Array, start: number, end: number): number {
+  let h = 2166136261;
+  for (let k = start; k < end; k++) h = Math.imul(h ^ buf[k]!, 16777619);
+  return h >>> 0;
 }
 
 function sameBytes(buf: Uint8Array, start: number, end: number, text: string): boolean {
@@ -133,24 +113,15 @@ function sameBytes(buf: Uint8Array, start: number, end: number, text: string): b
   return true;
 }
 
-/** Short, repeated values (types, providers, models, outcomes) are shared instead of re-allocated. */
+/** Short, repeated values (types, providers, models, unit sets) are shared instead of re-allocated. */
 class Interner {
   private readonly buckets = new Map<number, string[]>();
 
-  get(buf: Uint8Array, start: number, end: number, hash: number): string {
+  get(buf: Uint8Array, start: number, end: number): string {
+    const hash = fnv(buf, start, end);
     let list = this.buckets.get(hash);
     if (list) {
-      for (const s of list) {
-        if (s.length !== end - start) continue;
-        let same = true;
-        for (let k = 0; k < s.length; k++) {
-          if (s.charCodeAt(k) !== buf[start + k]) {
-            same = false;
-            break;
-          }
-        }
-        if (same) return s;
-      }
+      for (const s of list) if (sameBytes(buf, start, end, s)) return s;
     } else {
       list = [];
       this.buckets.set(hash, list);
@@ -161,24 +132,15 @@ class Interner {
   }
 }
 
-const decoder = new TextDecoder("utf-8");
-
-type Latin1 = { latin1Slice(start: number, end: number): string };
-
-function latin1(buf: Uint8Array, start: number, end: number): string {
-  // Buffer's own latin1Slice: what toString("latin1") calls, without its argument checks.
-  return (buf as unknown as Latin1).latin1Slice(start, end);
-}
-
 /**
- * Values that repeat on consecutive lines (a job name, a request id) are kept in a small
+ * Values that repeat on nearby lines (a job name, a request id) are kept in a small
  * direct-mapped cache by hash, so each repeat reuses one string instead of allocating another.
  */
 class RecentStrings {
   private readonly slots: (string | undefined)[] = new Array<string | undefined>(1 << 14).fill(undefined);
 
-  get(buf: Uint8Array, start: number, end: number, hash: number): string {
-    const k = hash & ((1 << 14) - 1);
+  get(buf: Uint8Array, start: number, end: number): string {
+    const k = fnv(buf, start, end) & ((1 << 14) - 1);
     const s = this.slots[k];
     if (s !== undefined && sameBytes(buf, start, end, s)) return s;
     const fresh = latin1(buf, start, end);
@@ -186,8 +148,6 @@ class RecentStrings {
     return fresh;
   }
 }
-
-
 
 function isWs(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;
@@ -217,10 +177,26 @@ function numberEnd(buf: Uint8Array, i: number, end: number): number {
   return j;
 }
 
+/** A JSON number's value: small whole numbers without making text, the rest through Number. */
+function numberValue(buf: Uint8Array, start: number, end: number): number {
+  if (end - start <= 9) {
+    let v = 0;
+    for (let k = start; k < end; k++) {
+      const d = buf[k]! - 48;
+      if (!(d >= 0 && d <= 9)) return Number(latin1(buf, start, end));
+      v = v * 10 + d;
+    }
+    return v;
+  }
+  return Number(latin1(buf, start, end));
+}
+
 /** Reads the bytes of one event line into records, fast. */
 export class LineScanner {
   private readonly interner = new Interner();
   private readonly recent = new RecentStrings();
+  /** Unit sets by their text, so equal units on many lines are one object. */
+  private readonly unitSets = new Map<string, Record<string, number>>();
 
   /**
    * Fills `r` from the JSON object in `buf[start, end)`. Returns false when the line is not of
@@ -240,24 +216,32 @@ export class LineScanner {
         i++;
         break;
       }
-      // key
-      if (buf[i] !== 34) return false;
+      if (buf[i] !== 34) return false; // a key
       const ks = ++i;
-      let kh = 2166136261;
-      while (i < end && buf[i] !== 34) {
+      for (;;) {
+        if (i >= end) return false;
         const c = buf[i]!;
+        if (c === 34) break;
         if (c === 92 || c < 32) return false;
-        kh = Math.imul(kh ^ c, 16777619);
         i++;
       }
-      if (i >= end) return false;
       const ke = i++;
       while (i < end && isWs(buf[i]!)) i++;
       if (buf[i] !== 58) return false; // :
       i++;
       while (i < end && isWs(buf[i]!)) i++;
-      let slot = fieldIndex(kh);
-      if (slot >= 0 && !sameBytes(buf, ks, ke, FIELDS[slot]!)) slot = -1;
+      const klen = ke - ks;
+      let slot = klen < 32 ? CANDIDATE[klen * 128 + (buf[ks]! & 127)]! : -1;
+      if (slot >= 0) {
+        const name = NAME_BYTES[slot]!;
+        for (let k = 1; k < klen; k++) {
+          if (buf[ks + k] !== name[k]) {
+            slot = -1;
+            break;
+          }
+        }
+        if (buf[ks]! >= 128) slot = -1;
+      }
       if (slot >= 0) {
         if ((given & (1 << slot)) !== 0) return false; // a repeated key: JSON.parse decides
         given |= 1 << slot;
@@ -266,64 +250,34 @@ export class LineScanner {
       let value: unknown;
       if (c === 34) {
         const vs = ++i;
-        let hash = 2166136261;
         let ascii = true;
-        while (i < end) {
+        for (;;) {
+          if (i >= end) return false;
           const b = buf[i]!;
           if (b === 34) break;
           if (b === 92 || b < 32) return false;
           if (b >= 128) ascii = false;
-          hash = Math.imul(hash ^ b, 16777619);
           i++;
         }
-        if (i >= end) return false;
         const ve = i++;
+        if (slot === TS) {
+          const at = ascii ? timestampMicros(buf, vs, ve) : Number.NaN;
+          if (!Number.isFinite(at)) return false; // JSON.parse and readEvent say why
+          r.at = at;
+          slot = -1;
+        }
         if (slot < 0) value = undefined;
-        else if (ascii && FIELD_KIND[slot] === SHARED_VALUE) value = this.interner.get(buf, vs, ve, hash >>> 0);
-        else if (ascii && FIELD_KIND[slot] === RECENT_VALUE) value = this.recent.get(buf, vs, ve, hash >>> 0);
-        else value = ascii ? latin1(buf, vs, ve) : decoder.decode(buf.subarray(vs, ve));
+        else if (!ascii) value = decoder.decode(buf.subarray(vs, ve));
+        else if (FIELD_KIND[slot] === SHARED_VALUE) value = this.interner.get(buf, vs, ve);
+        else if (FIELD_KIND[slot] === RECENT_VALUE) value = this.recent.get(buf, vs, ve);
+        else value = latin1(buf, vs, ve);
       } else if (c === 123) {
         if (slot !== UNITS) return false;
-        const units: Record<string, unknown> = {};
-        i++;
-        let first = true;
-        for (;;) {
-          while (i < end && isWs(buf[i]!)) i++;
-          if (buf[i] === 125 && first) {
-            i++;
-            break;
-          }
-          if (buf[i] !== 34) return false;
-          const us = ++i;
-          while (i < end && buf[i] !== 34) {
-            const b = buf[i]!;
-            if (b === 92 || b < 32 || b >= 128) return false;
-            i++;
-          }
-          if (i >= end) return false;
-          const name = latin1(buf, us, i++);
-          while (i < end && isWs(buf[i]!)) i++;
-          if (buf[i] !== 58) return false;
-          i++;
-          while (i < end && isWs(buf[i]!)) i++;
-          if (Object.prototype.hasOwnProperty.call(units, name) || name === "__proto__") return false;
-          const ne = numberEnd(buf, i, end);
-          if (ne < 0) return false;
-          units[name] = Number(latin1(buf, i, ne));
-          i = ne;
-          first = false;
-          while (i < end && isWs(buf[i]!)) i++;
-          if (buf[i] === 44) {
-            i++;
-            continue;
-          }
-          if (buf[i] === 125) {
-            i++;
-            break;
-          }
-          return false;
-        }
-        value = units;
+        const us = i;
+        i = this.unitsEnd(buf, i + 1, end);
+        if (i < 0) return false;
+        value = this.unitsOf(buf, us, i);
+        if (value === undefined) return false;
       } else if (c === 116) {
         if (buf[i + 1] !== 114 || buf[i + 2] !== 117 || buf[i + 3] !== 101) return false;
         i += 4;
@@ -339,22 +293,12 @@ export class LineScanner {
       } else {
         const ne = numberEnd(buf, i, end);
         if (ne < 0) return false;
-        if (slot >= 0) {
-          // Small whole numbers (attempt, http_status) without allocating text.
-          let v = 0;
-          let simple = ne - i <= 9;
-          for (let k = i; k < ne && simple; k++) {
-            const d = buf[k]! - 48;
-            if (d < 0 || d > 9) simple = false;
-            else v = v * 10 + d;
-          }
-          value = simple ? v : Number(latin1(buf, i, ne));
-        }
+        if (slot >= 0) value = numberValue(buf, i, ne);
         i = ne;
       }
       if (slot >= 0) setField(r, slot, value);
       seen++;
-      while (i < end && isWs(buf[i]!)) i++;
+      i = skipWs(buf, i, end);
       if (buf[i] === 44) {
         i++;
         continue;
@@ -365,7 +309,54 @@ export class LineScanner {
       }
       return false;
     }
-    while (i < end && isWs(buf[i]!)) i++;
-    return i === end;
+    return skipWs(buf, i, end) === end;
   }
+
+  /** The end of a flat object of "name": number pairs starting after its `{`, or -1. */
+  private unitsEnd(buf: Uint8Array, i: number, end: number): number {
+    i = skipWs(buf, i, end);
+    if (buf[i] === 125) return i + 1;
+    for (;;) {
+      if (buf[i] !== 34) return -1;
+      i++;
+      for (;;) {
+        if (i >= end) return -1;
+        const b = buf[i]!;
+        if (b === 34) break;
+        if (b === 92 || b < 32 || b >= 128) return -1;
+        i++;
+      }
+      i = skipWs(buf, i + 1, end);
+      if (buf[i] !== 58) return -1;
+      i = skipWs(buf, i + 1, end);
+      const ne = numberEnd(buf, i, end);
+      if (ne < 0) return -1;
+      i = skipWs(buf, ne, end);
+      if (buf[i] === 44) {
+        i = skipWs(buf, i + 1, end);
+        continue;
+      }
+      if (buf[i] === 125) return i + 1;
+      return -1;
+    }
+  }
+
+  /** The units object for the text `buf[start, end)`, shared by equal texts; undefined if JSON.parse must decide. */
+  private unitsOf(buf: Uint8Array, start: number, end: number): Record<string, number> | undefined {
+    const text = this.interner.get(buf, start, end);
+    let units = this.unitSets.get(text);
+    if (units === undefined) {
+      const parsed = JSON.parse(text) as Record<string, number>;
+      // A repeated unit name: JSON.parse keeps the last; leave that to the slow path.
+      if ((text.match(/"/g)?.length ?? 0) !== Object.keys(parsed).length * 2) return undefined;
+      units = Object.freeze(parsed);
+      if (this.unitSets.size < 4096) this.unitSets.set(text, units);
+    }
+    return units;
+  }
+}
+
+function skipWs(buf: Uint8Array, i: number, end: number): number {
+  while (i < end && isWs(buf[i]!)) i++;
+  return i;
 }

@@ -2,14 +2,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { parseTimestamp } from "../../src/core/index.js";
 import { createEventRecord, LineScanner, type EventRecord } from "../../src/sources/line-scanner.js";
 
-const FIELDS = Object.keys(createEventRecord()) as (keyof EventRecord)[];
+const FIELDS = Object.keys(createEventRecord()).filter((k) => k !== "at") as (keyof EventRecord)[];
 
 const valueArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.string(),
   fc.string({ unit: "grapheme" }),
-  fc.constantFrom("replicate", "completed", "2026-11-01T10:00:00Z", "a\"b", "back\\slash", "é", "line\nbreak"),
+  fc.constantFrom("replicate", "completed", "2026-11-01T10:00:00Z", "2026-11-01T10:00:00.123456789+02:00", "2026-02-30T10:00:00Z", "2026-11-01T10:00:00", "a\"b", "back\\slash", "é", "line\nbreak"),
   fc.integer(),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.constantFrom(0, -0, 1e21, 1.5e-7, 12.345678, 429),
@@ -39,7 +40,14 @@ function check(line: string): void {
   }
   if (!scanned) return;
   assert.ok(typeof parsed === "object" && parsed !== null && !Array.isArray(parsed), line);
+  const ts = (parsed as Record<string, unknown>).ts;
+  if (typeof ts === "string") {
+    const instant = parseTimestamp(ts);
+    assert.ok(typeof instant !== "string", `scanner read an invalid ts: ${line}`);
+    assert.equal(r.at, instant.micros, line);
+  } else assert.ok(Number.isNaN(r.at) || ts === undefined, line);
   for (const f of FIELDS) {
+    if (f === "ts") continue;
     const expected: unknown = Object.prototype.hasOwnProperty.call(parsed, f) ? (parsed as Record<string, unknown>)[f] : undefined;
     assert.deepEqual(r[f], expected, `${f} in ${line}`);
   }

@@ -107,6 +107,7 @@ export class AttemptTable {
   /** Each unit set's JSON text, its identity. */
   readonly unitKeys: string[] = [];
   private readonly unitIds = new Map<string, number>();
+  private readonly unitIdsByObject = new Map<Units, number>();
 
   private ensure(): void {
     if (this.size < this.cap) return;
@@ -132,6 +133,9 @@ export class AttemptTable {
   /** The id of a unit set, shared by every attempt with the same units. */
   unitSet(u: Units | undefined | null): number {
     if (u === undefined || u === null) return -1;
+    // Readers that share one object for equal units (the line scanner) skip the JSON text.
+    const known = this.unitIdsByObject.get(u);
+    if (known !== undefined) return known;
     const key = JSON.stringify(u);
     let id = this.unitIds.get(key);
     if (id === undefined) {
@@ -140,6 +144,7 @@ export class AttemptTable {
       this.unitKeys.push(key);
       this.unitIds.set(key, id);
     }
+    if (Object.isFrozen(u)) this.unitIdsByObject.set(u, id);
     return id;
   }
 

@@ -1,5 +1,5 @@
 import type { FailcostEvent } from "../event.js";
-import { isEventProblem, readEvent } from "../read-event.js";
+import { checkEventFields, isEventProblem, readEvent } from "../read-event.js";
 import type { Report } from "../report.js";
 import { analyze, type AttemptVisitor, type AuditOptions } from "./analyze.js";
 import { Collected, type CollectedPart } from "./collect.js";
@@ -18,6 +18,11 @@ export interface Origin {
 export interface Audit {
   /** Checks a parsed JSON value and adds it, or records why it is not an event. Returns false for a problem. */
   addValue(value: unknown, origin: Origin): boolean;
+  /**
+   * Checks and adds a value whose `ts` the caller has already read as `micros` (the fast line
+   * scanner); the other fields are checked as `addValue` checks them. Returns false for a problem.
+   */
+  addRecord(value: Record<string, unknown>, micros: number, origin: Origin): boolean;
   /** Adds an event already checked (from the ledger), at `micros` since the epoch. */
   addEvent(event: FailcostEvent, micros: number): void;
   /** Records a problem found before parsing (a line that is not JSON). */
@@ -47,6 +52,15 @@ export function createAudit(options: AuditOptions): Audit {
         return false;
       }
       collected.add(r.event, r.at.micros);
+      return true;
+    },
+    addRecord(value, micros, origin) {
+      const why = checkEventFields(value);
+      if (why !== undefined) {
+        collected.problems.push(origin.task === undefined ? { file: origin.file, line: origin.line, why } : { file: origin.file, line: origin.line, why, task: origin.task });
+        return false;
+      }
+      collected.add(value as unknown as FailcostEvent, micros);
       return true;
     },
     addEvent(event, micros) {
