@@ -9,6 +9,8 @@ const ALIASES: Readonly<Record<BillField, readonly string[]>> = {
   time: ["ts", "time", "timestamp", "created_at", "created", "date", "usage_date", "start_time", "started_at"],
   provider: ["provider", "service_provider_name", "provider_name"],
   model: ["model", "x_model", "model_name"],
+  job: ["job", "x_job"],
+  attempt: ["attempt", "x_attempt"],
 };
 
 /** What FOCUS columns give each field (a FOCUS bill is known by BilledCost and ChargePeriodStart). */
@@ -19,6 +21,8 @@ const FOCUS_COLUMNS: Readonly<Record<BillField, readonly string[]>> = {
   time: ["ChargePeriodStart"],
   provider: ["ServiceProviderName", "ProviderName"],
   model: ["x_Model"],
+  job: ["x_Job"],
+  attempt: ["x_Attempt"],
 };
 
 /** Which column gives each field, and what else the bill has. */
@@ -73,7 +77,9 @@ export function planColumns(header: readonly string[], map: Partial<Record<BillF
     const found = focus ? names.find((n) => present.has(n)) : names.map((n) => byLoose.get(loose(n))).find((c) => c !== undefined);
     if (found !== undefined && !Object.values(columns).includes(found)) columns[field] = found;
   }
-  const missing = (["id", "amount"] as const).filter((f) => columns[f] === undefined);
+  // A request id is needed, unless the bill names the job and attempt instead.
+  const byAttempt = columns.job !== undefined && columns.attempt !== undefined;
+  const missing = (["id", "amount"] as const).filter((f) => columns[f] === undefined && !(f === "id" && byAttempt));
   if (missing.length > 0) {
     const what = missing.map((f) => (f === "id" ? "the request id" : "the amount")).join(" and ");
     const hint = missing.map((f) => `${f}=COLUMN`).join(",");

@@ -90,12 +90,25 @@ export function readBillRecord(cell: CellReader, origin: RowOrigin, ctx: RecordC
     if (typeof t === "object") endMicros = t.micros;
   }
 
+  let attempt: number | undefined;
+  const attemptText = get("attempt");
+  if (attemptText !== undefined) {
+    attempt = Number(attemptText);
+    if (!Number.isInteger(attempt) || attempt < 1) {
+      bad("attempt", `${show(attemptText)} is not an attempt number (1, 2, …)`);
+      attempt = undefined;
+    }
+  }
+  const job = get("job");
   const requestId = get("id");
-  if (requestId === undefined) problems.push({ origin, column: col("id")!, why: `${col("id")} (id): no request id; the charge cannot be matched to an attempt`, kind: "note" });
+  if (requestId === undefined && (job === undefined || attempt === undefined)) {
+    const c = col("id") ?? "id";
+    problems.push({ origin, column: c, why: `${c} (id): no request id; the charge cannot be matched to an attempt`, kind: "note" });
+  }
 
   if (problems.some((p) => p.kind === "bad_row") || amount === undefined) return { problems };
   return {
-    row: { origin, requestId, amount, currency, micros, endMicros, provider: get("provider"), model: get("model") },
+    row: { origin, requestId, amount, currency, micros, endMicros, provider: get("provider"), model: get("model"), job, attempt },
     problems,
   };
 }

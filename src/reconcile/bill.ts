@@ -1,7 +1,7 @@
 import type { Decimal } from "../core/index.js";
 
 /** The fields failcost reads from a bill; `--map field=column` names the column of each. */
-export const BILL_FIELDS = ["id", "amount", "currency", "time", "provider", "model"] as const;
+export const BILL_FIELDS = ["id", "amount", "currency", "time", "provider", "model", "job", "attempt"] as const;
 
 /** One field of a bill row. */
 export type BillField = (typeof BILL_FIELDS)[number];
@@ -28,6 +28,9 @@ export interface BillRow {
   readonly endMicros: number | undefined;
   readonly provider: string | undefined;
   readonly model: string | undefined;
+  /** The job and attempt, where the bill names them (failcost's own FOCUS export does): they match a row without a request id. */
+  readonly job: string | undefined;
+  readonly attempt: number | undefined;
 }
 
 /** What is wrong or worth saying about one row, naming its file, line and field. */

@@ -17,6 +17,7 @@ export interface ReconcileOptions {
 
 /** What reconciliation keeps of an attempt: its judgement and its policy estimate, at the audit's scale. */
 interface AttemptFacts {
+  readonly requestId: string | undefined;
   readonly provider: string;
   readonly model: string;
   readonly job: string;
@@ -26,6 +27,8 @@ interface AttemptFacts {
   readonly duplicate: boolean;
   readonly low: bigint | undefined;
   readonly high: bigint | undefined;
+  /** A charge the ledger already has for the attempt (an earlier bill). */
+  readonly charged: bigint | undefined;
   /** When a charge with no time of its own is dated: the attempt's completion, else its start. */
   readonly at: number;
 }
@@ -51,12 +54,21 @@ const DAY = 86_400_000_000;
 const FAILED = new Set(["failed", "canceled", "timed_out", "rejected"]);
 const MAX_MISSING_LISTED = 200;
 const lower = (s: string | undefined): string | undefined => s?.toLowerCase();
+/** The match key of a bill row without a request id: its job and attempt (never a request id: those have no NUL). */
+const attemptKey = (job: string, attempt: number): string => `\u0000${job}\u0000${attempt}`;
+
+function keyOfRow(r: BillRow): string | undefined {
+  if (r.requestId !== undefined) return r.requestId;
+  return r.job !== undefined && r.attempt !== undefined ? attemptKey(r.job, r.attempt) : undefined;
+}
+
 /** ISO 8601 in UTC, with a fraction only where the time has one. */
 const iso = (micros: number): string => formatInstant(micros).replace(/\.000Z$/, "Z");
 
 function factsOf(a: AuditedAttempt): AttemptFacts {
   const s = a.state;
   return {
+    requestId: s.requestIds?.[0],
     provider: s.provider,
     model: s.model,
     job: s.job,
@@ -66,6 +78,7 @@ function factsOf(a: AuditedAttempt): AttemptFacts {
     duplicate: a.duplicate,
     low: a.priced?.low,
     high: a.priced?.high,
+    charged: a.charged,
     at: s.completedAt ?? s.rejectedAt ?? s.start,
   };
 }
@@ -91,14 +104,16 @@ function billPeriod(rows: readonly BillRow[]): [number, number] | undefined {
  * leaves out is `missing`. Money is exact throughout.
  */
 export function createReconciler(bill: Bill, options: ReconcileOptions): Reconciler {
+  // Rows are matched by request id; rows without one, by the job and attempt they name.
   const byId = new Map<string, BillRow[]>();
   const noId: BillRow[] = [];
   for (const r of bill.rows) {
-    if (r.requestId === undefined) noId.push(r);
+    const key = keyOfRow(r);
+    if (key === undefined) noId.push(r);
     else {
-      const list = byId.get(r.requestId);
+      const list = byId.get(key);
       if (list) list.push(r);
-      else byId.set(r.requestId, [r]);
+      else byId.set(key, [r]);
     }
   }
   const span = billPeriod(bill.rows);
@@ -116,7 +131,7 @@ export function createReconciler(bill: Bill, options: ReconcileOptions): Reconci
     const m = Math.max(s, billScale);
     for (const a of attempts) {
       const ids = a.state.requestIds ?? [];
-      const onBill = ids.filter((id) => byId.has(id));
+      const onBill = [...ids, attemptKey(a.state.job, a.state.attempt)].filter((id) => byId.has(id));
       if (onBill.length > 0) {
         const f = factsOf(a);
         for (const id of onBill) matches.set(id, [...(matches.get(id) ?? []), f]);
@@ -231,17 +246,21 @@ function classify(bill: Bill, options: ReconcileOptions, g: Gathered): { result:
   };
 
   const matchedProviders = new Set<string>();
-  for (const [id, all] of g.byId) {
+  let unwritten = 0;
+  for (const [key, all] of g.byId) {
+    const byAttempt = key.startsWith("\u0000");
+    const id = byAttempt ? null : key;
     const rows = all.filter(sameCurrency);
     if (rows.length === 0) continue;
     const net = rows.reduce((t, r) => t + unitsAt(r.amount, m), 0n);
     const where = rows.map((r) => describeOrigin(r.origin));
-    const candidates = g.matches.get(id);
+    const candidates = g.matches.get(key);
     if (!candidates) {
-      add("unknown", { request_id: id, provider: rows[0]!.provider ?? options.provider ?? null, model: rows[0]!.model ?? null, job: null, attempt: null, outcome: null, cause: null, billed: money(net), estimate_low: null, estimate_high: null, rows: where }, net, net === 0n, 0n, 0n, net);
+      const r0 = rows[0]!;
+      add("unknown", { request_id: id, provider: r0.provider ?? options.provider ?? null, model: r0.model ?? null, job: r0.job ?? null, attempt: r0.attempt ?? null, outcome: null, cause: null, billed: money(net), estimate_low: null, estimate_high: null, ledger_charge: null, rows: where }, net, net === 0n, 0n, 0n, net);
       continue;
     }
-    const a = pickAttempt(candidates, rows, problems, id);
+    const a = pickAttempt(candidates, rows, problems, id ?? `${rows[0]!.job} #${rows[0]!.attempt}`);
     matchedProviders.add(a.provider.toLowerCase());
     const priced = a.low !== undefined && a.high !== undefined;
     const low = priced ? up(a.low) : 0n;
@@ -249,15 +268,21 @@ function classify(bill: Bill, options: ReconcileOptions, g: Gathered): { result:
     const gap = !priced ? net : net < low ? net - low : net > high ? net - high : 0n;
     const agrees = priced && withinTolerance(gap, gap < 0n ? low : high, tol, m);
     const cls: ReconcileClass = net !== 0n && a.duplicate ? "duplicate" : net !== 0n && FAILED.has(a.cls) ? "failed" : agrees ? "matched" : "mismatch";
-    add(cls, { request_id: id, provider: a.provider, model: a.model, job: a.job, attempt: a.attempt, outcome: a.cls, cause: a.cause ?? null, billed: money(net), estimate_low: priced ? money(low) : null, estimate_high: priced ? money(high) : null, rows: where }, gap, agrees, low, high, net);
+    add(cls, { request_id: id ?? a.requestId ?? null, provider: a.provider, model: a.model, job: a.job, attempt: a.attempt, outcome: a.cls, cause: a.cause ?? null, billed: money(net), estimate_low: priced ? money(low) : null, estimate_high: priced ? money(high) : null, ledger_charge: a.charged === undefined ? null : money(up(a.charged)), rows: where }, gap, agrees, low, high, net);
     // One charged event per (time, currency) on the bill: the same bill read again adds nothing.
+    // A charged event needs a request id: the bill's, else the attempt's.
+    const rid = id ?? a.requestId;
+    if (rid === undefined) {
+      unwritten++;
+      continue;
+    }
     const byTime = new Map<number, bigint>();
     for (const r of rows) {
       const t = r.micros ?? a.at;
       byTime.set(t, (byTime.get(t) ?? 0n) + unitsAt(r.amount, m));
     }
     for (const [t, amount] of byTime) {
-      charges.push({ type: "charged", ts: iso(t), provider: a.provider, model: a.model, job: a.job, attempt: a.attempt, request_id: id, amount: money(amount), currency });
+      charges.push({ type: "charged", ts: iso(t), provider: a.provider, model: a.model, job: a.job, attempt: a.attempt, request_id: rid, amount: money(amount), currency });
     }
   }
 
@@ -265,7 +290,7 @@ function classify(bill: Bill, options: ReconcileOptions, g: Gathered): { result:
     if (!sameCurrency(r)) continue;
     const v = unitsAt(r.amount, m);
     if (v === 0n) continue;
-    add("unknown", { request_id: null, provider: r.provider ?? options.provider ?? null, model: r.model ?? null, job: null, attempt: null, outcome: null, cause: null, billed: money(v), estimate_low: null, estimate_high: null, rows: [describeOrigin(r.origin)] }, v, false, 0n, 0n, v);
+    add("unknown", { request_id: null, provider: r.provider ?? options.provider ?? null, model: r.model ?? null, job: null, attempt: null, outcome: null, cause: null, billed: money(v), estimate_low: null, estimate_high: null, ledger_charge: null, rows: [describeOrigin(r.origin)] }, v, false, 0n, 0n, v);
   }
 
   // Which providers the bill covers: as told, else as its rows name them, else as its matches show.
@@ -284,7 +309,7 @@ function classify(bill: Bill, options: ReconcileOptions, g: Gathered): { result:
     t.items.forEach((f, i) => {
       const gap = -up(f.low!);
       const agrees = withinTolerance(gap, up(f.low!), tol, m);
-      items.push({ class: "missing", request_id: t.requestIds[i] ?? null, provider: f.provider, model: f.model, job: f.job, attempt: f.attempt, outcome: f.cls, cause: f.cause ?? null, billed: "0", estimate_low: money(up(f.low!)), estimate_high: money(up(f.high!)), difference: money(gap), agrees, rows: [] });
+      items.push({ class: "missing", request_id: t.requestIds[i] ?? null, provider: f.provider, model: f.model, job: f.job, attempt: f.attempt, outcome: f.cls, cause: f.cause ?? null, billed: "0", estimate_low: money(up(f.low!)), estimate_high: money(up(f.high!)), ledger_charge: null, difference: money(gap), agrees, rows: [] });
     });
     if (t.count > t.items.length) {
       problems.push({ kind: "note", why: `${t.count - t.items.length} more attempts of '${provider}' the bill left out are counted but not listed` });
@@ -305,6 +330,7 @@ function classify(bill: Bill, options: ReconcileOptions, g: Gathered): { result:
   const duplicateRows = bill.problems.filter((p) => p.kind === "duplicate_row").length;
   for (const p of bill.problems) problems.push({ file: p.origin.file, line: p.origin.line, ...(p.column !== undefined ? { column: p.column } : {}), kind: p.kind, why: `${describeOrigin(p.origin)}: ${p.why}` });
   if (bill.rows.some((r) => r.currency === undefined)) problems.push({ kind: "note", why: `the bill has no currency column: its amounts are read as ${currency} (say otherwise with --currency)` });
+  if (unwritten > 0) problems.push({ kind: "note", why: `${unwritten} charges matched by job and attempt to attempts without a request id are not written back (a charged event needs one)` });
   if (g.since === undefined && g.until === undefined && bill.rows.length > 0) problems.push({ kind: "note", why: "the bill has no dates: every attempt of its providers in the ledger is expected on it (give --since and --until for its period)" });
   if (bill.ignoredColumns.length > 0) problems.push({ kind: "note", why: `columns not read: ${bill.ignoredColumns.join(", ")}` });
 

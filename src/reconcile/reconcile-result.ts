@@ -23,6 +23,8 @@ export interface ReconcileItem {
   /** The policy's estimate, low and high (equal unless an answer is `unknown`); null when unpriced or unknown to the ledger. */
   readonly estimate_low: MoneyText | null;
   readonly estimate_high: MoneyText | null;
+  /** What the ledger already had charged for the attempt (an earlier bill), shown beside; the comparison is always with the estimate. */
+  readonly ledger_charge: MoneyText | null;
   /** billed − the nearer end of the estimate (0 inside it). */
   readonly difference: MoneyText;
   /** True when the difference is within the tolerance. */

@@ -2,8 +2,7 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../../src/cli/main.js";
-import type { CliIo } from "../../src/cli/io.js";
+import { runCli, type CliRun } from "../support/cli.js";
 
 /** The acme policy: img models pay per job, per second and per image; canceled is unknown. */
 export const ACME_POLICY = `provider: acme
@@ -73,10 +72,6 @@ export function makeWorkspace(extra: Record<string, string> = {}, events: readon
 }
 
 /** Runs the CLI in-process in `cwd`; returns the exit code and what it wrote. */
-export async function run(cwd: string, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd, env: {} };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
+export function run(cwd: string, ...argv: string[]): Promise<CliRun> {
+  return runCli(argv, cwd);
 }

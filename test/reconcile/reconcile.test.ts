@@ -40,7 +40,7 @@ describe("reconcile", () => {
     assert.equal(json.duplicate_rows, 1);
     assert.equal(json.bad_rows, 0);
     const mismatch = json.items.find((i: ReconcileItem) => i.class === "mismatch");
-    assert.deepEqual(mismatch, { class: "mismatch", request_id: "r5", provider: "acme", model: "acme/img-1", job: "j3", attempt: 1, outcome: "succeeded", cause: null, billed: "0.02", estimate_low: "0.017", estimate_high: "0.017", difference: "0.003", agrees: false, rows: ["bill.csv:6"] });
+    assert.deepEqual(mismatch, { class: "mismatch", request_id: "r5", provider: "acme", model: "acme/img-1", job: "j3", attempt: 1, outcome: "succeeded", cause: null, billed: "0.02", estimate_low: "0.017", estimate_high: "0.017", ledger_charge: null, difference: "0.003", agrees: false, rows: ["bill.csv:6"] });
     const failed = json.items.filter((i: ReconcileItem) => i.class === "failed").map((i: ReconcileItem) => [i.request_id, i.outcome, i.cause]);
     assert.deepEqual(failed, [["r1", "failed", "unavailable"], ["r7", "canceled", "canceled"]]);
     assert.equal(json.items.find((i: ReconcileItem) => i.class === "duplicate")!.cause, "duplicate_submission");
@@ -135,7 +135,21 @@ describe("reconcile", () => {
     assert.equal(json.bill.format, "focus");
     assert.equal(json.totals.unexplained, "0");
     assert.equal(json.totals.bill, "0.069");
-    assert.deepEqual([json.classes.matched.count, json.classes.failed.count, json.classes.duplicate.count, json.classes.unknown.count, json.classes.missing.count], [4, 1, 1, 0, 0]);
+    assert.deepEqual([json.classes.matched.count, json.classes.failed.count, json.classes.duplicate.count, json.classes.unknown.count, json.classes.missing.count], [5, 1, 1, 0, 0]);
+    // The rejected request has no request id: its row is matched by x_Job and x_Attempt.
+    assert.ok(!json.problems.some((p) => /no request id/.test(p.why)));
+  });
+
+  it("matches a row without a request id by the job and attempt it names, and writes it back with the attempt's id", async () => {
+    const dir = makeWorkspace({ "bill.csv": "job,attempt,amount,currency\nj1,2,0.015,USD\nj2,1,0.001,USD\n" });
+    const r = await run(dir, "reconcile", "--events", "events.jsonl", "--invoice", "bill.csv", "--json", "--charges-out", "c.jsonl");
+    const json = JSON.parse(r.stdout) as ReconcileResult;
+    assert.equal(json.classes.matched.count, 1);
+    // j2 #1 was rejected for a rate limit (free): a charge for it is a charged failure, with no request id to write back.
+    assert.deepEqual(json.items.filter((i) => i.class !== "missing").map((i) => [i.class, i.request_id, i.job, i.attempt, i.billed]), [["failed", null, "j2", 1, "0.001"]]);
+    assert.ok(json.problems.some((p) => /1 charges matched by job and attempt to attempts without a request id are not written back/.test(p.why)));
+    const written = readFileSync(join(dir, "c.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, string>);
+    assert.deepEqual(written.map((c) => [c.request_id, c.amount]), [["r2", "0.015"]]);
   });
 
   it("explains an unreadable bill and a missing --invoice", async () => {
