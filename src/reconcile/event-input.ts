@@ -23,7 +23,7 @@ export type FileEventVisitor = (
   origin: LineOrigin,
 ) => void;
 
-type OpenLedger = (target: string) => Promise<Ledger> | Ledger;
+type OpenLedger = (target: string, options?: { create?: boolean }) => Promise<Ledger> | Ledger;
 
 // The ledger adapters are built beside this module; until a build has them, `--db` says so.
 const LEDGER_MODULES = ["../ledger/index.js", "../ledger/open-ledger.js"];
@@ -40,7 +40,8 @@ export async function openLedgerAt(target: string, cwd: string): Promise<Ledger>
       if ((e as { code?: string }).code === "ERR_MODULE_NOT_FOUND" && messageOf(e).includes(spec.slice(3, -3))) continue;
       throw e;
     }
-    if (mod.openLedger) return await mod.openLedger(where);
+    // Reading commands never create a ledger: a mistyped path is an error, not an empty ledger.
+    if (mod.openLedger) return await mod.openLedger(where, { create: false });
   }
   throw new UsageError("--db: this build of failcost has no ledger adapters; read event files with --events instead");
 }
