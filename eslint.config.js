@@ -3,7 +3,7 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "dist-check/", "node_modules/", "bin/", "coverage/", "bench/out/", "**/*.js", "**/*.mjs"] },
+  { ignores: ["dist/", "dist-check/", "node_modules/", "bin/", "coverage/", "bench/out/", ".tmp/", "**/*.js", "**/*.mjs"] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

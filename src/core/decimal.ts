@@ -50,7 +50,12 @@ export function parseDecimal(text: string): Decimal | undefined {
 /** Reads a JSON number exactly as it was written (its shortest round-trip text). */
 export function decimalFromNumber(n: number): Decimal | undefined {
   if (!Number.isFinite(n)) return undefined;
-  return parseDecimal(String(n));
+  if (Number.isSafeInteger(n)) return n === 0 ? ZERO : { units: BigInt(n), scale: 0 };
+  const text = String(n);
+  const dot = text.indexOf(".");
+  if (dot < 0 || text.includes("e")) return parseDecimal(text);
+  // The shortest round-trip text has no trailing zeros: the digits without the point are the units.
+  return { units: BigInt(text.slice(0, dot) + text.slice(dot + 1)), scale: text.length - dot - 1 };
 }
 
 /** Strips trailing zeros so equal values have one representation. */

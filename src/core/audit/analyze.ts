@@ -6,7 +6,8 @@ import type { AttemptTable } from "./attempt-table.js";
 import type { AttemptView } from "./attempt-view.js";
 import type { Charge, Collected } from "./collect.js";
 import { classify, failureOf, findDuplicates, isGivenUp, markJob, measurePolls, type Judgement } from "./judge.js";
-import { priceAttempt, type PricedAttempt, type Scales } from "./price-attempt.js";
+import { createPriceMemo, priceAttempt, type PricedAttempt, type Scales } from "./price-attempt.js";
+import { SdkRetryTally, type SdkRetryRule } from "./sdk-retries.js";
 import { Tally } from "./tally.js";
 
 /** What to audit and how. */
@@ -25,6 +26,8 @@ export interface AuditOptions {
   readonly topJobs?: number;
   /** The report's currency where no policy names one (default USD). */
   readonly currency?: string;
+  /** What each provider's official SDK retries on its own (for the `sdk_retries` key). */
+  readonly sdkRetries?: readonly SdkRetryRule[];
 }
 
 /** One judged and priced attempt: what the reports are made of. */
@@ -116,6 +119,8 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
     (options.model === undefined || s.model === options.model);
 
   const tally = new Tally(scales.money, options.topJobs ?? 10);
+  const memo = createPriceMemo();
+  const sdkRetries = new SdkRetryTally(options.sdkRetries ?? [], scales.money);
   for (let j = 0; j < table.jobNames.length; j++) {
     const judged: Judgement[] = table
       .attemptsOfJob(j)
@@ -151,7 +156,7 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
         const rule = tables.get(s.provider)!.lookup(s.model);
         if (!rule) count(missing.price, `${s.provider}\u0000${s.model}`);
         else {
-          priced = priceAttempt(policy, rule.price, { cls: jd.cls, failure: jd.failure, runSeconds: s.runSeconds, units: s.units, unitsAsked: s.unitsAsked, polls: jd.polls }, scales);
+          priced = priceAttempt(policy, rule.price, { cls: jd.cls, failure: jd.failure, runSeconds: s.runSeconds, units: s.units, unitsAsked: s.unitsAsked, polls: jd.polls }, scales, memo);
           for (const u of priced.unpricedUnits) count(missing.units, `${s.provider}\u0000${rule.pattern}\u0000${u}`);
           if (priced.missingMaxRun) count(missing.maxRun, `${s.provider}\u0000${rule.pattern}`);
         }
@@ -171,6 +176,7 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
     }
     if (audited.length === 0) continue;
     tally.addJob(audited);
+    sdkRetries.addJob(audited);
     visit?.(audited, scales.money, currency);
   }
 
@@ -178,7 +184,13 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
   for (const [provider, n] of missing.currency) problems.push({ why: `the policy for '${provider}' is in ${policies.get(provider)!.currency}, the report in ${currency}: ${n} attempts are not priced`, provider });
   for (const [key, n] of missing.price) {
     const [provider, model] = key.split("\u0000");
-    problems.push({ why: `no price in the '${provider}' policy matches model '${model}': ${n} attempts are not priced (add a "*" default or a matching glob)`, provider });
+    const fromUser = policies.get(provider!)?.prices_from_user === true;
+    problems.push({
+      why: fromUser
+        ? `no price for model '${model}' in the '${provider}' policy: prices must come from you (no source gives them); ${n} attempts are not priced (write a policy file for '${provider}' with prices: see failcost policies show ${provider})`
+        : `no price in the '${provider}' policy matches model '${model}': ${n} attempts are not priced (add a "*" default or a matching glob)`,
+      provider,
+    });
   }
   for (const [key, n] of missing.units) {
     const [provider, pattern, unit] = key.split("\u0000");
@@ -201,6 +213,7 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
   return {
     ...tally.totals(currency, collected.events),
     unmatched_charges: { count: unmatched.length, amount: formatUnits(unmatchedTotal, scales.money) },
+    sdk_retries: sdkRetries.toJSON(),
     problems: sortProblems(problems),
   };
 }
@@ -234,11 +247,14 @@ function findRow(table: AttemptTable, job: string, attempt: number, provider: st
   return undefined;
 }
 
-function chargesOf(s: AttemptView, byRequest: Map<string, Charge[]>, extra: Map<number, Charge[]>): Charge[] {
+const NO_CHARGES: readonly Charge[] = [];
+
+function chargesOf(s: AttemptView, byRequest: Map<string, Charge[]>, extra: Map<number, Charge[]>): readonly Charge[] {
+  if (byRequest.size === 0 && extra.size === 0) return NO_CHARGES;
   const out: Charge[] = [];
   for (const rid of s.requestIds ?? []) for (const c of byRequest.get(rid) ?? []) if (c.provider === s.provider) out.push(c);
   for (const c of extra.get(s.index) ?? []) out.push(c);
-  return out;
+  return out.length === 0 ? NO_CHARGES : out;
 }
 
 function sortProblems(problems: Problem[]): Problem[] {

@@ -192,7 +192,7 @@ export class Tally {
   }
 
   /** The report's figures (everything but problems and unmatched charges). */
-  totals(currency: string, events: number): Omit<Report, "problems" | "unmatched_charges"> {
+  totals(currency: string, events: number): Omit<Report, "problems" | "unmatched_charges" | "sdk_retries"> {
     const m = (v: bigint): string => formatUnits(v, this.scale);
     const waste = this.all.billed - this.all.useful;
     const unknowns: UnknownAnswer[] = [...this.unknowns.entries()]
