@@ -127,14 +127,15 @@ export function classify(bill: Bill, options: ReconcileOptions, g: Gathered): { 
     if (r.provider !== undefined) providersSeen.add(r.provider.toLowerCase());
   }
 
-  const add = (cls: ReconcileClass, item: Omit<ReconcileItem, "class" | "agrees" | "difference">, gap: bigint, agrees: boolean, low: bigint, high: bigint, billed: bigint): void => {
+  // `item` is built only for what is listed (everything but matched): a bill is mostly matches.
+  const add = (cls: ReconcileClass, item: () => Omit<ReconcileItem, "class" | "agrees" | "difference">, gap: bigint, agrees: boolean, low: bigint, high: bigint, billed: bigint): void => {
     const s = sums[cls];
     s.count++;
     s.billed += billed;
     s.low += low;
     s.high += high;
     if (!agrees) s.unexplained += gap < 0n ? -gap : gap;
-    if (cls !== "matched") items.push({ class: cls, ...item, difference: money(gap), agrees });
+    if (cls !== "matched") items.push({ class: cls, ...item(), difference: money(gap), agrees });
   };
 
   const matchedProviders = new Set<string>();
@@ -145,11 +146,11 @@ export function classify(bill: Bill, options: ReconcileOptions, g: Gathered): { 
     const rows = all.filter(sameCurrency);
     if (rows.length === 0) continue;
     const net = rows.reduce((t, r) => t + unitsAt(r.amount, m), 0n);
-    const where = rows.map((r) => describeOrigin(r.origin));
+    const where = (): string[] => rows.map((r) => describeOrigin(r.origin));
     const candidates = g.matches.get(key);
     if (!candidates) {
       const r0 = rows[0]!;
-      add("unknown", { request_id: id, provider: r0.provider ?? options.provider ?? null, model: r0.model ?? null, job: r0.job ?? null, attempt: r0.attempt ?? null, outcome: null, cause: null, billed: money(net), estimate_low: null, estimate_high: null, ledger_charge: null, rows: where }, net, net === 0n, 0n, 0n, net);
+      add("unknown", () => ({ request_id: id, provider: r0.provider ?? options.provider ?? null, model: r0.model ?? null, job: r0.job ?? null, attempt: r0.attempt ?? null, outcome: null, cause: null, billed: money(net), estimate_low: null, estimate_high: null, ledger_charge: null, rows: where() }), net, net === 0n, 0n, 0n, net);
       continue;
     }
     const a = pickAttempt(candidates, rows, problems, id ?? `${rows[0]!.job} #${rows[0]!.attempt}`);
@@ -160,7 +161,7 @@ export function classify(bill: Bill, options: ReconcileOptions, g: Gathered): { 
     const gap = !priced ? net : net < low ? net - low : net > high ? net - high : 0n;
     const agrees = priced && withinTolerance(gap, gap < 0n ? low : high, tol, m);
     const cls: ReconcileClass = net !== 0n && a.duplicate ? "duplicate" : net !== 0n && FAILED.has(a.cls) ? "failed" : agrees ? "matched" : "mismatch";
-    add(cls, { request_id: id ?? a.requestId ?? null, provider: a.provider, model: a.model, job: a.job, attempt: a.attempt, outcome: a.cls, cause: a.cause ?? null, billed: money(net), estimate_low: priced ? money(low) : null, estimate_high: priced ? money(high) : null, ledger_charge: a.charged === undefined ? null : money(up(a.charged)), rows: where }, gap, agrees, low, high, net);
+    add(cls, () => ({ request_id: id ?? a.requestId ?? null, provider: a.provider, model: a.model, job: a.job, attempt: a.attempt, outcome: a.cls, cause: a.cause ?? null, billed: money(net), estimate_low: priced ? money(low) : null, estimate_high: priced ? money(high) : null, ledger_charge: a.charged === undefined ? null : money(up(a.charged)), rows: where() }), gap, agrees, low, high, net);
     // One charged event per (time, currency) on the bill: the same bill read again adds nothing.
     // A charged event needs a request id: the bill's, else the attempt's.
     const rid = id ?? a.requestId;
@@ -182,7 +183,7 @@ export function classify(bill: Bill, options: ReconcileOptions, g: Gathered): { 
     if (!sameCurrency(r)) continue;
     const v = unitsAt(r.amount, m);
     if (v === 0n) continue;
-    add("unknown", { request_id: null, provider: r.provider ?? options.provider ?? null, model: r.model ?? null, job: null, attempt: null, outcome: null, cause: null, billed: money(v), estimate_low: null, estimate_high: null, ledger_charge: null, rows: [describeOrigin(r.origin)] }, v, false, 0n, 0n, v);
+    add("unknown", () => ({ request_id: null, provider: r.provider ?? options.provider ?? null, model: r.model ?? null, job: null, attempt: null, outcome: null, cause: null, billed: money(v), estimate_low: null, estimate_high: null, ledger_charge: null, rows: [describeOrigin(r.origin)] }), v, false, 0n, 0n, v);
   }
 
   // Which providers the bill covers: as told, else as its rows name them, else as its matches show.

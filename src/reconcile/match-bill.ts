@@ -65,8 +65,10 @@ export function createReconciler(bill: Bill, options: ReconcileOptions): Reconci
   // Rows are matched by request id; rows without one, by the job and attempt they name.
   const byId = new Map<string, BillRow[]>();
   const noId: BillRow[] = [];
+  let byAttempt = false;
   for (const r of bill.rows) {
     const key = keyOfRow(r);
+    if (key !== undefined && r.requestId === undefined) byAttempt = true;
     if (key === undefined) noId.push(r);
     else {
       const list = byId.get(key);
@@ -89,12 +91,19 @@ export function createReconciler(bill: Bill, options: ReconcileOptions): Reconci
     const m = Math.max(s, billScale);
     for (const a of attempts) {
       const ids = a.state.requestIds ?? [];
-      const onBill = [...ids, attemptKey(a.state.job, a.state.attempt)].filter((id) => byId.has(id));
-      if (onBill.length > 0) {
-        const f = factsOf(a);
-        for (const id of onBill) matches.set(id, [...(matches.get(id) ?? []), f]);
-        continue;
+      let f: AttemptFacts | undefined;
+      const match = (key: string): void => {
+        f ??= factsOf(a);
+        const list = matches.get(key);
+        if (list) list.push(f);
+        else matches.set(key, [f]);
+      };
+      for (const id of ids) if (byId.has(id)) match(id);
+      if (byAttempt) {
+        const key = attemptKey(a.state.job, a.state.attempt);
+        if (byId.has(key)) match(key);
       }
+      if (f) continue;
       // Not on this bill: missing if the bill should cover it and the policy says it is charged.
       if (a.charged !== undefined || !a.priced) continue;
       const start = a.state.start;

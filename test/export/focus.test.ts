@@ -129,6 +129,17 @@ describe("export focus", () => {
     assert.deepEqual(defs.map((c) => c.ColumnName), header);
   });
 
+  it("quotes text with commas, quotes and line breaks so it reads back exactly", async () => {
+    const odd = 'job, "quoted"\nnext line';
+    const dir = makeWorkspace({}, [{ ts: "2026-11-01T10:00:00Z", provider: "acme", model: "acme/img-1", job: odd, attempt: 1, type: "rejected", http_status: 429 }]);
+    const r = await run(dir, "export", "focus", "--events", "events.jsonl");
+    assert.equal(r.code, 0, r.stderr);
+    const all: string[][] = parse(r.stdout);
+    assert.equal(all.length, 2);
+    assert.equal(all[1]![all[0]!.indexOf("x_Job")], odd);
+    assert.equal((JSON.parse(all[1]![all[0]!.indexOf("Tags")]!) as Record<string, string>)["failcost/job"], odd);
+  });
+
   it("writes a refund larger than the charge as a Credit row", async () => {
     const dir = makeWorkspace({ "refund.jsonl": JSON.stringify({ type: "charged", ts: "2026-11-02T00:00:00Z", provider: "acme", request_id: "r1", amount: "-0.01", currency: "USD" }) + "\n" });
     const r = await run(dir, "export", "focus", "--events", "events.jsonl", "refund.jsonl");

@@ -1,4 +1,3 @@
-import { stringify } from "csv-stringify/sync";
 import { COLUMN_TYPES, EXPORT_COLUMNS, type FocusRow } from "./focus-columns.js";
 
 /** Writes FOCUS rows as CSV text in batches, header first. */
@@ -9,23 +8,30 @@ export interface FocusCsvWriter {
 }
 
 const BATCH = 2000;
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** One CSV cell (RFC 4180): null is empty; text with a comma, quote or line break is quoted. */
+function cell(v: string | null): string {
+  if (v === null) return "";
+  return NEEDS_QUOTES.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
 
 /**
  * A FOCUS CSV writer: the header, then one line per row; a null is an empty cell (FOCUS's
  * null), and text with commas, quotes or newlines is quoted (RFC 4180).
  */
 export function createFocusCsvWriter(write: (text: string) => void): FocusCsvWriter {
-  let batch: (string | null)[][] = [];
+  let batch: string[] = [];
   let rows = 0;
   const flush = (): void => {
     if (batch.length === 0) return;
-    write(stringify(batch, { record_delimiter: "\n" }));
+    write(batch.join(""));
     batch = [];
   };
-  write(stringify([[...EXPORT_COLUMNS]], { record_delimiter: "\n" }));
+  write(`${EXPORT_COLUMNS.join(",")}\n`);
   return {
     add(row) {
-      batch.push(EXPORT_COLUMNS.map((c) => row[c]));
+      batch.push(`${EXPORT_COLUMNS.map((c) => cell(row[c])).join(",")}\n`);
       rows++;
       if (batch.length >= BATCH) flush();
     },
