@@ -58,6 +58,19 @@ export function decimalFromNumber(n: number): Decimal | undefined {
   return { units: BigInt(text.slice(0, dot) + text.slice(dot + 1)), scale: text.length - dot - 1 };
 }
 
+/**
+ * A JSON number as whole units of 10^-scale, exactly as written (its shortest round-trip text
+ * must need at most `scale` decimals). Uses plain arithmetic where a double is provably exact.
+ */
+export function unitsOfNumber(n: number, scale: number): bigint {
+  const p = 10 ** scale;
+  const v = Math.round(n * p);
+  // Below 2^51, distinct integers over p are distinct doubles, and the number's own digits D
+  // satisfy D / p === n (correctly rounded division): so v / p === n proves v === D.
+  if (Math.abs(v) < 2 ** 51 && v / p === n && scale <= 15) return BigInt(v);
+  return unitsAt(decimalFromNumber(n)!, scale);
+}
+
 /** Strips trailing zeros so equal values have one representation. */
 export function normalize(d: Decimal): Decimal {
   let { units, scale } = d;

@@ -2,7 +2,7 @@ import { formatUnits, scaleOf, unitsAt, type Decimal } from "../decimal.js";
 import type { Policy } from "../policy.js";
 import { createPriceTable, type PriceTable } from "../price-match.js";
 import type { Problem, Report } from "../report.js";
-import type { AttemptTable } from "./attempt-table.js";
+import type { AttemptRow, AttemptTable } from "./attempt-table.js";
 import type { AttemptView } from "./attempt-view.js";
 import type { Charge, Collected } from "./collect.js";
 import { classify, failureOf, findDuplicates, isGivenUp, markJob, measurePolls, type Judgement } from "./judge.js";
@@ -91,23 +91,32 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
   const duplicates = findDuplicates(table, (options.duplicateWindowSeconds ?? 600) * 1_000_000);
 
   // Charges belong to the attempt with their request id, else to the job and attempt they name.
-  const claimed = new Set<string>();
-  for (let i = 0; i < table.size; i++) {
-    const rid = table.requestId[i];
-    if (rid === undefined) continue;
-    const provider = table.providers[table.provider[i]!]!;
-    for (const r of table.otherRequestIds(i) ? [rid, ...table.otherRequestIds(i)!] : [rid]) {
-      if (collected.charges.has(r)) claimed.add(`${provider}\u0000${r}`);
+  const chargesByRow = new Map<number, Charge[]>();
+  const claimed = new Set<Charge>();
+  if (collected.charges.size > 0) {
+    for (let i = 0; i < table.size; i++) {
+      const rid = table.requestId[i];
+      if (rid === undefined) continue;
+      const provider = table.providers[table.provider[i]!]!;
+      const others = table.otherRequestIds(i);
+      for (const r of others ? [rid, ...others] : [rid]) {
+        for (const c of collected.charges.get(r) ?? []) {
+          if (c.provider !== provider || claimed.has(c)) continue;
+          claimed.add(c);
+          const list = chargesByRow.get(i);
+          if (list) list.push(c);
+          else chargesByRow.set(i, [c]);
+        }
+      }
     }
   }
-  const extraCharges = new Map<number, Charge[]>();
   const unmatched: Charge[] = [];
-  for (const [rid, list] of collected.charges) {
+  for (const list of collected.charges.values()) {
     for (const c of list) {
-      if (claimed.has(`${c.provider}\u0000${rid}`)) continue;
+      if (claimed.has(c)) continue;
       const row = c.job !== undefined && c.attempt !== undefined ? findRow(table, c.job, c.attempt, c.provider) : undefined;
-      if (row !== undefined) extraCharges.set(row, [...(extraCharges.get(row) ?? []), c]);
-      else unmatched.push(c);
+      if (row === undefined) unmatched.push(c);
+      else chargesByRow.set(row, [...(chargesByRow.get(row) ?? []), c]);
     }
   }
 
@@ -122,27 +131,26 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
   const memo = createPriceMemo();
   const sdkRetries = new SdkRetryTally(options.sdkRetries ?? [], scales.money);
   for (let j = 0; j < table.jobNames.length; j++) {
-    const judged: Judgement[] = table
-      .attemptsOfJob(j)
-      .map((i) => table.view(i))
-      .sort((a, b) => a.attempt - b.attempt)
-      .map((s) => {
-        const cls = classify(s);
-        const polls = measurePolls(s, policies.get(s.provider)?.min_poll_seconds);
-        return {
-          state: s,
-          cls,
-          failure: failureOf(s, cls),
-          givenUp: isGivenUp(s, cls),
-          duplicate: duplicates[s.index] === 1,
-          used: false,
-          rerun: false,
-          cause: undefined,
-          polls: polls.polls,
-          tooClose: polls.tooClose,
-          whileWebhook: polls.whileWebhook,
-        };
+    const rows = table.attemptsOfJob(j).map((i) => table.view(i));
+    if (rows.length > 1) rows.sort((a, b) => a.attempt - b.attempt);
+    const judged: Judgement<AttemptRow>[] = [];
+    for (const s of rows) {
+      const cls = classify(s);
+      const polls = measurePolls(s, policies.get(s.provider)?.min_poll_seconds);
+      judged.push({
+        state: s,
+        cls,
+        failure: failureOf(s, cls),
+        givenUp: isGivenUp(s, cls),
+        duplicate: duplicates[s.index] === 1,
+        used: false,
+        rerun: false,
+        cause: undefined,
+        polls: polls.polls,
+        tooClose: polls.tooClose,
+        whileWebhook: polls.whileWebhook,
       });
+    }
     markJob(judged);
     const audited: AuditedAttempt[] = [];
     for (const jd of judged) {
@@ -156,12 +164,12 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
         const rule = tables.get(s.provider)!.lookup(s.model);
         if (!rule) count(missing.price, `${s.provider}\u0000${s.model}`);
         else {
-          priced = priceAttempt(policy, rule.price, { cls: jd.cls, failure: jd.failure, runSeconds: s.runSeconds, units: s.units, unitsAsked: s.unitsAsked, polls: jd.polls }, scales, memo);
+          priced = priceAttempt(policy, rule.price, { cls: jd.cls, failure: jd.failure, runSeconds: undefined, runUnits: s.runUnits(scales.qty), units: s.units, unitsAsked: s.unitsAsked, polls: jd.polls }, scales, memo);
           for (const u of priced.unpricedUnits) count(missing.units, `${s.provider}\u0000${rule.pattern}\u0000${u}`);
           if (priced.missingMaxRun) count(missing.maxRun, `${s.provider}\u0000${rule.pattern}`);
         }
       }
-      const charges = chargesOf(s, collected.charges, extraCharges);
+      const charges = chargesByRow.get(s.index) ?? NO_CHARGES;
       let charged: bigint | undefined;
       for (const c of charges) {
         if (c.currency !== currency) {
@@ -248,14 +256,6 @@ function findRow(table: AttemptTable, job: string, attempt: number, provider: st
 }
 
 const NO_CHARGES: readonly Charge[] = [];
-
-function chargesOf(s: AttemptView, byRequest: Map<string, Charge[]>, extra: Map<number, Charge[]>): readonly Charge[] {
-  if (byRequest.size === 0 && extra.size === 0) return NO_CHARGES;
-  const out: Charge[] = [];
-  for (const rid of s.requestIds ?? []) for (const c of byRequest.get(rid) ?? []) if (c.provider === s.provider) out.push(c);
-  for (const c of extra.get(s.index) ?? []) out.push(c);
-  return out.length === 0 ? NO_CHARGES : out;
-}
 
 function sortProblems(problems: Problem[]): Problem[] {
   const lined = problems.filter((p) => p.file !== undefined);

@@ -42,6 +42,8 @@ export interface AttemptFacts {
   readonly cls: AttemptClass;
   readonly failure: FailureType | undefined;
   readonly runSeconds: Decimal | undefined;
+  /** The run seconds already at the quantity scale (the audit's fast path); wins over `runSeconds`. */
+  readonly runUnits?: bigint | undefined;
   readonly units: Units | undefined;
   readonly unitsAsked: Units | undefined;
   readonly polls: number;
@@ -170,7 +172,7 @@ export function priceAttempt(policy: Policy, price: Price, facts: AttemptFacts, 
   const unpriced: string[] = [];
   const unknowns: { answer: string; extra: bigint }[] = [];
   const { answer, path } = answerFor(policy, facts);
-  const run = facts.cls === "rejected" || facts.runSeconds === undefined ? undefined : unitsAt(facts.runSeconds, scales.qty);
+  const run = facts.cls === "rejected" ? undefined : facts.runUnits !== undefined ? facts.runUnits : facts.runSeconds === undefined ? undefined : unitsAt(facts.runSeconds, scales.qty);
   let low: Parts = { perJob: 0n, perSecond: 0n, perUnit: 0n, perRequest: 0n };
   let high: bigint;
   let missingMaxRun = false;
