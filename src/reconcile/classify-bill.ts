@@ -101,6 +101,7 @@ export function classify(bill: Bill, options: ReconcileOptions, g: Gathered): { 
   const other = new Map<string, bigint>();
   const otherScale = new Map<string, number>();
   let otherCount = 0;
+  const otherLines = new Map<string, string[]>();
   let credits = 0;
   let creditAmount = 0n;
   let billTotal = 0n;
@@ -115,7 +116,9 @@ export function classify(bill: Bill, options: ReconcileOptions, g: Gathered): { 
       const prev = other.get(c) ?? 0n;
       other.set(c, prev * pow10(sc - (otherScale.get(c) ?? 0)) + unitsAt(r.amount, sc));
       otherScale.set(c, sc);
-      problems.push({ file: r.origin.file, line: r.origin.line, kind: "note", why: `${describeOrigin(r.origin)}: ${r.currency} is not the ledger's currency (${currency}): not reconciled, not written back` });
+      const lines = otherLines.get(c) ?? [];
+      if (lines.length < 5) lines.push(describeOrigin(r.origin));
+      otherLines.set(c, lines);
       continue;
     }
     const v = unitsAt(r.amount, m);
@@ -127,6 +130,10 @@ export function classify(bill: Bill, options: ReconcileOptions, g: Gathered): { 
     if (r.provider !== undefined) providersSeen.add(r.provider.toLowerCase());
   }
 
+  for (const [c, lines] of [...otherLines].sort()) {
+    const n = bill.rows.filter((r) => r.currency === c).length;
+    problems.push({ file: bill.file, kind: "note", why: `${n} rows are in ${c}, not the ledger's currency (${currency}): not reconciled, not written back (${lines.join(", ")}${n > lines.length ? ", …" : ""})` });
+  }
   // `item` is built only for what is listed (everything but matched): a bill is mostly matches.
   const add = (cls: ReconcileClass, item: () => Omit<ReconcileItem, "class" | "agrees" | "difference">, gap: bigint, agrees: boolean, low: bigint, high: bigint, billed: bigint): void => {
     const s = sums[cls];

@@ -45,7 +45,7 @@ describe("reconcile", () => {
     assert.deepEqual(failed, [["r1", "failed", "unavailable"], ["r7", "canceled", "canceled"]]);
     assert.equal(json.items.find((i: ReconcileItem) => i.class === "duplicate")!.cause, "duplicate_submission");
     assert.ok(json.problems.some((p: ReconcileResult["problems"][number]) => p.kind === "duplicate_row" && p.line === 4 && /repeats line 3/.test(p.why)));
-    assert.ok(json.problems.some((p: ReconcileResult["problems"][number]) => p.line === 10 && /EUR is not the ledger's currency \(USD\)/.test(p.why)));
+    assert.ok(json.problems.some((p: ReconcileResult["problems"][number]) => /1 rows are in EUR, not the ledger's currency \(USD\): not reconciled, not written back \(bill\.csv:10\)/.test(p.why)));
     assert.deepEqual(json.period, { start: "2026-11-01T00:00:00Z", end: "2026-11-02T00:00:00Z" });
   });
 
