@@ -1,5 +1,6 @@
 import { Option, type Command } from "commander";
 import { defineExport, defineForecast, defineReconcile } from "../reconcile/command-options.js";
+import { defineServe } from "../server/serve-options.js";
 import type { CliIo } from "./io.js";
 
 /** A command's function: positional arguments, parsed options, where to write; returns the exit code. */
@@ -67,4 +68,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: "export", summary: "billed cost per attempt as FOCUS 1.3 CSV (export focus), or the raw events as JSON Lines (export events)", define: defineExport, load: async () => (await import("./commands/export.js")).exportCommand },
   { name: "reconcile", summary: "the provider's bill against the ledger by request id: matched, mismatches, charged failures and duplicates, unknown and missing charges", define: defineReconcile, load: async () => (await import("./commands/reconcile.js")).reconcile },
   { name: "forecast", summary: "what N jobs will cost and waste, from a small trial, under retry strategies side by side", define: defineForecast, load: async () => (await import("./commands/forecast.js")).forecastCommand },
+  { name: "serve", summary: "a local dashboard over the ledger, kept current as events arrive", define: defineServe, load: async () => (await import("./commands/serve.js")).serve },
 ];
