@@ -4,8 +4,11 @@ import { StringDecoder } from "node:string_decoder";
 import { createGunzip } from "node:zlib";
 import { FileError, messageOf } from "../errors.js";
 
-/** One line of a JSON Lines file: its parsed value, or why it is not JSON. */
-export type JsonLineVisitor = (value: unknown, line: number, error: string | undefined) => void;
+/**
+ * One line of a JSON Lines file: its parsed value, or why it is not JSON. A visitor that returns
+ * a promise pauses reading until it settles (backpressure, e.g. while a batch is written).
+ */
+export type JsonLineVisitor = (value: unknown, line: number, error: string | undefined) => void | Promise<void>;
 
 /** Progress through one file: bytes read from disk so far, and the file's size. */
 export type ProgressListener = (bytesRead: number, fileSize: number) => void;
@@ -49,18 +52,29 @@ export async function readJsonLines(path: string, visit: JsonLineVisitor, onProg
   const decoder = new StringDecoder("utf8");
   let rest = "";
   let lineNo = 0;
-  const handle = (text: string): void => {
+  // An error thrown by the visitor is its own: it passes on unchanged, not as a read error.
+  let visitorError: { error: unknown } | undefined;
+  const handle = (text: string): void | Promise<void> => {
     const t = text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text;
     lineNo++;
     if (t.trim() === "") return;
     let value: unknown;
+    let why: string | undefined;
     try {
       value = JSON.parse(t);
     } catch (e) {
-      visit(undefined, lineNo, `not JSON (${messageOf(e).replace(/^Unexpected token/, "unexpected token")})`);
-      return;
+      why = `not JSON (${messageOf(e).replace(/^Unexpected token/, "unexpected token")})`;
     }
-    visit(value, lineNo, undefined);
+    try {
+      const pending = visit(value, lineNo, why);
+      return pending?.catch((error: unknown) => {
+        visitorError = { error };
+        throw error;
+      });
+    } catch (error) {
+      visitorError = { error };
+      throw error;
+    }
   };
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -68,7 +82,8 @@ export async function readJsonLines(path: string, visit: JsonLineVisitor, onProg
       let from = 0;
       let nl = text.indexOf("\n", from);
       while (nl !== -1) {
-        handle(text.slice(from, nl));
+        const pending = handle(text.slice(from, nl));
+        if (pending !== undefined) await pending;
         from = nl + 1;
         nl = text.indexOf("\n", from);
       }
@@ -76,10 +91,11 @@ export async function readJsonLines(path: string, visit: JsonLineVisitor, onProg
       onProgress?.(raw.bytesRead, size);
     }
   } catch (e) {
+    if (visitorError !== undefined) throw visitorError.error;
     throw new FileError(`cannot read ${path}: ${gzip ? "corrupt gzip data: " : ""}${describe(e)}`, path);
   }
   const tail = rest + decoder.end();
-  if (tail !== "") handle(tail);
+  if (tail !== "") await handle(tail);
   onProgress?.(size, size);
   return lineNo;
 }
