@@ -1,13 +1,11 @@
 import type { Ledger } from "../../core/index.js";
 import { createLedger } from "../create-ledger.js";
-import { openPostgresStore, type PostgresLedgerOptions } from "./postgres-store.js";
-
-export type { PostgresLedgerOptions } from "./postgres-store.js";
+import { openPostgresStore } from "./postgres-store.js";
 
 /**
  * Opens the PostgreSQL ledger at `url` (`?schema=name`, default `failcost`), creating or
  * upgrading its schema in place. Throws LedgerError when it cannot connect or the schema is newer.
  */
-export async function openPostgresLedger(url: string, options: PostgresLedgerOptions = {}): Promise<Ledger> {
-  return createLedger(await openPostgresStore(url, options));
+export async function openPostgresLedger(url: string): Promise<Ledger> {
+  return createLedger(await openPostgresStore(url));
 }

@@ -8,12 +8,6 @@ import { prunePostgres } from "./postgres-prune.js";
 import { parsePostgresTarget } from "./postgres-target.js";
 import { inTransaction } from "./postgres-transaction.js";
 
-/** How a PostgreSQL ledger is opened. */
-export interface PostgresLedgerOptions {
-  /** Stop migrations at this schema version (tests of upgrades only). */
-  readonly schemaVersion?: number;
-}
-
 const filter = (a: string): string =>
   `${a}.start >= $1 AND ${a}.start < $2 AND ($3::text IS NULL OR ${a}.provider = $3) AND ($4::text IS NULL OR ${a}.model = $4)`;
 
@@ -30,7 +24,7 @@ const toRows = (rows: RawRow[]): LedgerRow[] => rows.map((r) => ({ micros: Numbe
  * concurrent writers of overlapping files add each event once; rows go in identity order, and
  * a deadlock or serialization failure retries the whole transaction.
  */
-export async function openPostgresStore(target: string, options: PostgresLedgerOptions = {}): Promise<LedgerStore> {
+export async function openPostgresStore(target: string): Promise<LedgerStore> {
   const { connectionString, schema, display } = parsePostgresTarget(target);
   const pool = new pg.Pool({ connectionString, max: 4, application_name: "failcost" });
   pool.on("error", () => {
@@ -40,7 +34,7 @@ export async function openPostgresStore(target: string, options: PostgresLedgerO
   try {
     const client = await pool.connect();
     try {
-      await migratePostgres(client, schema, display, options.schemaVersion);
+      await migratePostgres(client, schema, display);
     } finally {
       client.release();
     }

@@ -12,8 +12,6 @@ import { pruneSqlite } from "./sqlite-prune.js";
 export interface SqliteLedgerOptions {
   /** Create the file if it does not exist (default true); false: a missing file is an error. */
   readonly create?: boolean;
-  /** Stop migrations at this schema version (tests of upgrades only). */
-  readonly schemaVersion?: number;
 }
 
 const FILTER = `a.start >= @since AND a.start < @until AND (@provider IS NULL OR a.provider = @provider) AND (@model IS NULL OR a.model = @model)`;
@@ -64,7 +62,7 @@ function open(file: string, options: SqliteLedgerOptions): Database.Database {
     throw new LedgerError(`cannot open the ledger ${file}: ${messageOf(e)}`, file);
   }
   try {
-    migrateSqlite(db, file, options.schemaVersion);
+    migrateSqlite(db, file);
   } catch (e) {
     db.close();
     if (e instanceof LedgerError) throw e;
@@ -135,12 +133,10 @@ export function openSqliteStore(file: string, options: SqliteLedgerOptions = {})
     return added;
   });
 
-  const rows = (list: readonly { micros: number; body: string }[]): LedgerRow[] => list as LedgerRow[];
-
   return {
     write: (batch) => Promise.resolve(write.immediate(batch)),
     eventPage(after, limit) {
-      const items = eventPage.all((after as number | undefined) ?? 0, limit) as { rowid: number; micros: number; body: string }[];
+      const items = eventPage.all(after ?? 0, limit) as { rowid: number; micros: number; body: string }[];
       return Promise.resolve({ items, next: items.length < limit ? undefined : items[items.length - 1]!.rowid });
     },
     jobPage(query: LedgerQuery, after, limit): Promise<Page<string>> {
@@ -149,8 +145,8 @@ export function openSqliteStore(file: string, options: SqliteLedgerOptions = {})
       const last = found[found.length - 1];
       return Promise.resolve({ items: found.map((f) => f.job), next: found.length < limit || !last ? undefined : [last.start, last.job, last.attempt] });
     },
-    eventsOfJobs: (jobs) => Promise.resolve(rows(eventsOfJobs.all(JSON.stringify(jobs)) as LedgerRow[])),
-    chargesOf: (rids, except) => Promise.resolve(rows(chargesOf.all(JSON.stringify(rids), JSON.stringify(except)) as LedgerRow[])),
+    eventsOfJobs: (jobs) => Promise.resolve(eventsOfJobs.all(JSON.stringify(jobs)) as LedgerRow[]),
+    chargesOf: (rids, except) => Promise.resolve(chargesOf.all(JSON.stringify(rids), JSON.stringify(except)) as LedgerRow[]),
     duplicateContext: (jobs, window, query) => Promise.resolve(context.pluck().all({ ...queryBounds(query), jobs: JSON.stringify(jobs), window }) as string[]),
     stats() {
       const span = db.prepare("SELECT min(micros) AS first, max(micros) AS last FROM events").get() as { first: number | null; last: number | null };

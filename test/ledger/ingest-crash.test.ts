@@ -1,0 +1,75 @@
+// A real crash: the real command line ingesting a large file is killed with SIGKILL once it has
+// committed some batches; a re-run must complete the ledger exactly (nothing lost, nothing
+// doubled), and the audit of the ledger must equal the audit of the file.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { auditLedger } from "../../src/ledger/audit-ledger.js";
+import { openLedger } from "../../src/ledger/open-ledger.js";
+import { auditFiles } from "../../src/sources/audit-files.js";
+import { tempDir, us, withoutReadCounts, writeJsonl } from "./ledger-fixtures.js";
+import { freshPgTarget, TEST_PG } from "./pg-schemas.js";
+import { syntheticEvents, syntheticPolicies } from "./synthetic-events.js";
+
+const CLI = fileURLToPath(new URL("./run-cli.ts", import.meta.url));
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function crashAndResume(target: string, file: string, total: number): Promise<void> {
+  const watcher = await openLedger(target);
+  let before: number;
+  try {
+    const child = spawn(process.execPath, ["--import", "tsx", CLI, "ingest", "--db", target, "--batch", "500", file], { stdio: "ignore" });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
+    // Kill it as soon as its first transaction has committed.
+    for (let waited = 0; (await watcher.changeCount()) === 0 && waited < 120_000; waited += 5) await sleep(5);
+    child.kill("SIGKILL");
+    assert.equal(await exited, "SIGKILL");
+    before = (await watcher.stats()).events;
+  } finally {
+    await watcher.close();
+  }
+  assert.ok(before >= 500 && before < total, `killed mid-ingest (${before} of ${total} events committed)`);
+
+  const resumed = await run(["ingest", "--db", target, "--json", file]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  const counts = JSON.parse(resumed.stdout) as { events: number; new: number; known: number };
+  assert.deepEqual(counts, { ledger: counts.ledger, events: total, new: total - before, known: before, problems: [] } as typeof counts);
+
+  const ledger = await openLedger(target);
+  try {
+    assert.equal((await ledger.stats()).events, total);
+    const policies = syntheticPolicies();
+    assert.deepEqual(await auditLedger(ledger, { policies }), await auditFiles([file], { policies }));
+    // The attempt index is whole too: a filtered audit (read through it) matches as well.
+    const morning = { policies, sinceMicros: us("2026-11-01T02:00:00Z"), untilMicros: us("2026-11-01T05:00:00Z") };
+    assert.deepEqual(withoutReadCounts(await auditLedger(ledger, morning)), withoutReadCounts(await auditFiles([file], morning)));
+  } finally {
+    await ledger.close();
+  }
+}
+
+describe("ingest killed with SIGKILL", () => {
+  const dir = tempDir();
+  const values = [...syntheticEvents({ jobs: 7000, seed: 9, gapMs: 5000 })];
+  const file = writeJsonl(dir, "large.jsonl", values);
+
+  it("leaves an SQLite ledger that a re-run completes exactly", () => crashAndResume(join(dir, "crash.db"), file, values.length));
+
+  it("leaves a PostgreSQL ledger that a re-run completes exactly", { skip: TEST_PG === undefined ? "set FAILCOST_TEST_PG" : false }, () =>
+    crashAndResume(freshPgTarget().url, file, values.length),
+  );
+});

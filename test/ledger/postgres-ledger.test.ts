@@ -1,0 +1,103 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { isLedgerError } from "../../src/errors.js";
+import { auditLedger } from "../../src/ledger/audit-ledger.js";
+import { eventRow } from "../../src/ledger/event-row.js";
+import { openLedger } from "../../src/ledger/open-ledger.js";
+import { migratePostgres, POSTGRES_SCHEMA_VERSION } from "../../src/ledger/postgres/postgres-migrations.js";
+import { auditFiles } from "../../src/sources/audit-files.js";
+import { ledgerContract } from "./ledger-contract.js";
+import { stored, tempDir, writeJsonl } from "./ledger-fixtures.js";
+import { scenarioEvents } from "./ledger-scenario.js";
+import { freshPgTarget, TEST_PG, withPgClient } from "./pg-schemas.js";
+import { syntheticEvents, syntheticPolicies } from "./synthetic-events.js";
+
+const skip = TEST_PG === undefined ? "set FAILCOST_TEST_PG to run the PostgreSQL ledger tests" : false;
+const CLI = fileURLToPath(new URL("./run-cli.ts", import.meta.url));
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+if (TEST_PG !== undefined) ledgerContract("PostgreSQL", () => openLedger(freshPgTarget().url));
+
+describe("PostgreSQL ledger", { skip }, () => {
+  it("four writers ingesting overlapping files at once lose nothing and double nothing", async () => {
+    const dir = tempDir();
+    const values = [...syntheticEvents({ jobs: 1200, seed: 5, gapMs: 60_000 })];
+    const all = writeJsonl(dir, "all.jsonl", values);
+    const third = Math.floor(values.length / 3);
+    const files = [
+      all,
+      writeJsonl(dir, "reversed.jsonl", [...values].reverse()),
+      writeJsonl(dir, "head.jsonl", values.slice(0, 2 * third)),
+      writeJsonl(dir, "tail.jsonl", values.slice(third).sort((a, b) => String(a.ts).localeCompare(String(b.ts)))),
+    ];
+    const { url } = freshPgTarget();
+    const runs = await Promise.all(files.map((f) => runCli(["ingest", "--db", url, "--batch", "400", "--json", f])));
+    for (const r of runs) assert.equal(r.code, 0, r.stderr);
+    const counts = runs.map((r) => JSON.parse(r.stdout) as { events: number; new: number; known: number });
+    assert.equal(
+      counts.reduce((s, c) => s + c.new, 0),
+      values.length,
+      "every event was new to exactly one writer",
+    );
+    for (const c of counts) assert.equal(c.new + c.known, c.events);
+    const ledger = await openLedger(url);
+    try {
+      assert.equal((await ledger.stats()).events, values.length);
+      const policies = syntheticPolicies();
+      assert.deepEqual(await auditLedger(ledger, { policies }), await auditFiles([all], { policies }));
+    } finally {
+      await ledger.close();
+    }
+  });
+
+  it("upgrades a schema at version 1 in place", async () => {
+    const { url, schema } = freshPgTarget();
+    const values = scenarioEvents();
+    await withPgClient(async (c) => {
+      await migratePostgres(c, schema, "test", 1);
+      for (const v of values) {
+        const r = eventRow(stored(v));
+        await c.query(`INSERT INTO "${schema}".events (micros, hash, job, charge_rid, body) VALUES ($1, $2, $3, $4, $5)`, [r.micros, r.hash, r.job, r.chargeRid, r.body]);
+      }
+      await c.query(`UPDATE "${schema}".ledger_meta SET value = $1 WHERE key = 'events'`, [values.length]);
+    });
+    const ledger = await openLedger(url);
+    try {
+      const policies = syntheticPolicies();
+      const day = { policies, sinceMicros: Date.parse("2026-11-02T00:00:00Z") * 1000, untilMicros: Date.parse("2026-11-03T00:00:00Z") * 1000 };
+      const report = await auditLedger(ledger, day);
+      assert.equal(report.billed, "0.018");
+      assert.equal(report.waste_by_cause.duplicate_submission, "0.005");
+      assert.deepEqual(await ledger.append(values.map(stored)), { added: 0, known: values.length });
+      await ledger.writeSnapshot("s", "v");
+    } finally {
+      await ledger.close();
+    }
+    const version = await withPgClient(async (c) => (await c.query<{ version: number }>(`SELECT version FROM "${schema}".ledger_schema`)).rows[0]!.version);
+    assert.equal(version, POSTGRES_SCHEMA_VERSION);
+  });
+
+  it("refuses a schema from a newer failcost, and names the server without its password", async () => {
+    const { url, schema } = freshPgTarget();
+    await (await openLedger(url)).close();
+    await withPgClient((c) => c.query(`UPDATE "${schema}".ledger_schema SET version = $1`, [POSTGRES_SCHEMA_VERSION + 1]));
+    await assert.rejects(openLedger(url), (e) => isLedgerError(e) && /newer than this failcost/.test(e.message));
+    const bad = new URL(TEST_PG!);
+    bad.password = "hunter2";
+    bad.port = "1";
+    await assert.rejects(openLedger(bad.href), (e) => isLedgerError(e) && !e.message.includes("hunter2") && e.message.includes("cannot open"));
+  });
+});
