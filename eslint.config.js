@@ -21,6 +21,8 @@ export default tseslint.config(
   {
     files: ["test/**/*.ts", "bench/**/*.ts"],
     rules: {
+      // node:test's describe/it return promises the runner awaits itself.
+      "@typescript-eslint/no-floating-promises": ["error", { allowForKnownSafeCalls: [{ from: "package", package: "node:test", name: ["describe", "it", "test", "suite"] }] }],
       // Tests and benchmarks read untyped JSON output on purpose.
       "@typescript-eslint/no-unsafe-member-access": "off",
       "@typescript-eslint/no-unsafe-assignment": "off",

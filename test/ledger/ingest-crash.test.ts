@@ -46,8 +46,8 @@ async function crashAndResume(target: string, file: string, total: number): Prom
 
   const resumed = await run(["ingest", "--db", target, "--json", file]);
   assert.equal(resumed.code, 0, resumed.stderr);
-  const counts = JSON.parse(resumed.stdout) as { events: number; new: number; known: number };
-  assert.deepEqual(counts, { ledger: counts.ledger, events: total, new: total - before, known: before, problems: [] } as typeof counts);
+  const { ledger: _name, ...counts } = JSON.parse(resumed.stdout) as Record<string, unknown>;
+  assert.deepEqual(counts, { events: total, new: total - before, known: before, problems: [] });
 
   const ledger = await openLedger(target);
   try {

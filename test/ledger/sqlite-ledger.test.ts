@@ -59,7 +59,7 @@ describe("SQLite ledger", () => {
 
   it("refuses a ledger from a newer failcost, other databases, and files that are not SQLite", async () => {
     const newer = fresh();
-    (await openLedger(newer)).close();
+    await (await openLedger(newer)).close();
     const db = new Database(newer);
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION + 1}`);
     db.close();

@@ -101,28 +101,30 @@ export function* syntheticEvents(options: SyntheticOptions): Generator<Record<st
   }
 }
 
-/** The policies the synthetic providers are priced with (one `unknown` answer, for ranges). */
+/** The synthetic providers' policy files, as JSON (one `unknown` answer each, for ranges). */
+export const SYNTHETIC_POLICY_FILES: readonly Record<string, unknown>[] = [
+  {
+    provider: "acme",
+    currency: "USD",
+    sources: ["https://acme.example/billing"],
+    prices: { "*": { per_second: "0.0011" }, "acme/img-*": { per_job: "0.002", per_unit: { image: "0.003" }, max_run_seconds: 60 } },
+    bills: { succeeded: ["per_job", "per_second", "per_unit"], failed: ["per_job", "per_second"], canceled: "unknown", timed_out: ["per_job", "per_second"], rejected: { "*": [] } },
+    polls: false,
+    min_poll_seconds: 2,
+  },
+  {
+    provider: "zeta",
+    currency: "USD",
+    sources: ["https://zeta.example/pricing"],
+    prices: { "*": { per_request: "0.0005", per_unit: { image: "0.02" }, max_run_seconds: 30 } },
+    bills: { succeeded: ["per_request", "per_unit"], failed: ["per_request"], canceled: ["per_request"], timed_out: "unknown", rejected: { rate_limit: [], "*": ["per_request"] } },
+    polls: true,
+  },
+];
+
+/** The policies the synthetic providers are priced with. */
 export function syntheticPolicies(): Policy[] {
-  const raw = [
-    {
-      provider: "acme",
-      currency: "USD",
-      sources: ["https://acme.example/billing"],
-      prices: { "*": { per_second: "0.0011" }, "acme/img-*": { per_job: "0.002", per_unit: { image: "0.003" }, max_run_seconds: 60 } },
-      bills: { succeeded: ["per_job", "per_second", "per_unit"], failed: ["per_job", "per_second"], canceled: "unknown", timed_out: ["per_job", "per_second"], rejected: { "*": [] } },
-      polls: false,
-      min_poll_seconds: 2,
-    },
-    {
-      provider: "zeta",
-      currency: "USD",
-      sources: ["https://zeta.example/pricing"],
-      prices: { "*": { per_request: "0.0005", per_unit: { image: "0.02" }, max_run_seconds: 30 } },
-      bills: { succeeded: ["per_request", "per_unit"], failed: ["per_request"], canceled: ["per_request"], timed_out: "unknown", rejected: { rate_limit: [], "*": ["per_request"] } },
-      polls: true,
-    },
-  ];
-  return raw.map((r) => {
+  return SYNTHETIC_POLICY_FILES.map((r) => {
     const p = parsePolicy(r);
     if (!p.ok) throw new Error(JSON.stringify(p.issues));
     return p.policy;

@@ -1,4 +1,5 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { LedgerQuery } from "../../core/index.js";
 import { LedgerError, messageOf } from "../../errors.js";
@@ -51,6 +52,7 @@ function open(file: string, options: SqliteLedgerOptions): Database.Database {
   if (options.create === false && !existsSync(file)) throw new LedgerError(`no ledger at ${file} (run failcost ingest first)`, file);
   let db: Database.Database;
   try {
+    if (options.create !== false) mkdirSync(dirname(file), { recursive: true });
     db = new Database(file, { timeout: 30_000 });
     // WAL: readers (the dashboard) never block the writer, nor the writer them. NORMAL sync is
     // safe against a killed process; a power cut may lose the last transactions, never corrupt.
