@@ -65,6 +65,21 @@ export async function migratePostgres(client: pg.ClientBase, schema: string, dis
     return r?.rows[0]?.version;
   };
   if ((await current()) === target) return;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await upgrade(client, schema, display, target);
+      return;
+    } catch (e) {
+      // Another process created the schema while this session's catalog cache still said it
+      // did not exist (an advisory lock does not refresh that cache): a new transaction does.
+      const code = (e as { code?: string }).code;
+      if (attempt >= 3 || !(code === "23505" || code === "42P06" || code === "42P07")) throw e;
+    }
+  }
+}
+
+async function upgrade(client: pg.ClientBase, schema: string, display: string, target: number): Promise<void> {
+  const q = `"${schema}"`;
   await client.query("BEGIN");
   try {
     await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`failcost ledger ${schema}`]);

@@ -3,6 +3,7 @@ import type { LedgerQuery } from "../../core/index.js";
 import { LedgerError, messageOf } from "../../errors.js";
 import type { LedgerBatch } from "../ledger-batch.js";
 import { queryBounds, type LedgerRow, type LedgerStore, type Page } from "../ledger-store.js";
+import { copyRows } from "./postgres-copy.js";
 import { migratePostgres } from "./postgres-migrations.js";
 import { prunePostgres } from "./postgres-prune.js";
 import { parsePostgresTarget } from "./postgres-target.js";
@@ -19,16 +20,27 @@ interface RawRow {
 const toRows = (rows: RawRow[]): LedgerRow[] => rows.map((r) => ({ micros: Number(r.micros), body: r.body }));
 
 /**
- * The PostgreSQL ledger store (node-postgres pool). A write is one transaction of two multi-row
- * statements over `unnest(...)` arrays, `ON CONFLICT DO NOTHING` on the event identity, so
- * concurrent writers of overlapping files add each event once; rows go in identity order, and
- * a deadlock or serialization failure retries the whole transaction.
+ * The PostgreSQL ledger store (node-postgres pool). A write is one transaction: the batch is
+ * copied (COPY) into staging tables, then merged with `ON CONFLICT DO NOTHING` on the event
+ * identity, so concurrent writers of overlapping files add each event once; rows are merged in
+ * identity order, and a deadlock or serialization failure retries the whole transaction.
  */
 export async function openPostgresStore(target: string): Promise<LedgerStore> {
   const { connectionString, schema, display } = parsePostgresTarget(target);
   const pool = new pg.Pool({ connectionString, max: 4, application_name: "failcost" });
   pool.on("error", () => {
     // An idle connection dropped by the server: the next query reconnects.
+  });
+  // Each batch is copied into staging tables, per connection and emptied at commit, then merged.
+  // Queued first on every new connection, so they exist (outside any transaction) before use.
+  pool.on("connect", (client) => {
+    client
+      .query(
+        `CREATE TEMP TABLE incoming_events (micros bigint, hash bigint, job text COLLATE "C", charge_rid text COLLATE "C", body text) ON COMMIT DELETE ROWS;
+         CREATE TEMP TABLE incoming_attempts (job text COLLATE "C", attempt integer, provider text COLLATE "C", model text COLLATE "C",
+           start bigint, last bigint, sub bigint, input_hash text COLLATE "C", request_id text COLLATE "C") ON COMMIT DELETE ROWS`,
+      )
+      .catch(() => undefined); // a failure here shows as the COPY's own error
   });
   const s = `"${schema}"`;
   try {
@@ -44,11 +56,10 @@ export async function openPostgresStore(target: string): Promise<LedgerStore> {
     throw new LedgerError(`cannot open the ledger ${display}: ${messageOf(e)}`, display);
   }
 
-  const insertEvents = `INSERT INTO ${s}.events (micros, hash, job, charge_rid, body)
-    SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[])
-    ON CONFLICT DO NOTHING`;
-  const upsertAttempts = `INSERT INTO ${s}.attempts (job, attempt, provider, model, start, last, sub, input_hash, request_id)
-    SELECT * FROM unnest($1::text[], $2::integer[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::text[], $9::text[])
+  const mergeEvents = `INSERT INTO ${s}.events (micros, hash, job, charge_rid, body)
+    SELECT micros, hash, job, charge_rid, body FROM incoming_events ORDER BY micros, hash ON CONFLICT DO NOTHING`;
+  const mergeAttempts = `INSERT INTO ${s}.attempts (job, attempt, provider, model, start, last, sub, input_hash, request_id)
+    SELECT * FROM incoming_attempts ORDER BY job, attempt
     ON CONFLICT (job, attempt) DO UPDATE SET
       provider = LEAST(attempts.provider, excluded.provider), model = LEAST(attempts.model, excluded.model),
       start = LEAST(attempts.start, excluded.start), last = GREATEST(attempts.last, excluded.last),
@@ -57,29 +68,12 @@ export async function openPostgresStore(target: string): Promise<LedgerStore> {
 
   const write = (batch: LedgerBatch): Promise<number> =>
     inTransaction(pool, async (c) => {
-      const { rows } = batch;
-      const inserted = await c.query(insertEvents, [
-        rows.map((r) => r.micros),
-        rows.map((r) => r.hash),
-        rows.map((r) => r.job),
-        rows.map((r) => r.chargeRid),
-        rows.map((r) => r.body),
-      ]);
-      const added = inserted.rowCount ?? 0;
+      await copyRows(c, "incoming_events", batch.rows.map((r) => [r.micros, r.hash, r.job, r.chargeRid, r.body]));
+      const added = (await c.query(mergeEvents)).rowCount ?? 0;
       // A batch of known events changes nothing; otherwise merge its attempts (idempotent).
       if (added === 0) return 0;
-      const list = batch.attempts;
-      await c.query(upsertAttempts, [
-        list.map((a) => a.job),
-        list.map((a) => a.attempt),
-        list.map((a) => a.provider),
-        list.map((a) => a.model),
-        list.map((a) => a.start),
-        list.map((a) => a.last),
-        list.map((a) => a.sub),
-        list.map((a) => a.inputHash),
-        list.map((a) => a.requestId),
-      ]);
+      await copyRows(c, "incoming_attempts", batch.attempts.map((a) => [a.job, a.attempt, a.provider, a.model, a.start, a.last, a.sub, a.inputHash, a.requestId]));
+      await c.query(mergeAttempts);
       // Last, so the counter row is locked only for the moment before COMMIT.
       await c.query(`UPDATE ${s}.ledger_meta SET value = value + (CASE key WHEN 'events' THEN $1::bigint ELSE 1 END) WHERE key IN ('events', 'changes')`, [added]);
       return added;

@@ -110,7 +110,7 @@ export function openSqliteStore(file: string, options: SqliteLedgerOptions = {})
   const eventPage = db.prepare("SELECT rowid, micros, body FROM events WHERE rowid > ? ORDER BY rowid LIMIT ?");
   const jobPage = db.prepare(
     `SELECT a.job, a.attempt, a.start FROM attempts a
-     WHERE ${FILTER} AND (a.start, a.job, a.attempt) > (@s, @j, @a)
+     WHERE ${FILTER.replace("@since", "@from")} AND (a.start, a.job, a.attempt) > (@s, @j, @a)
        AND NOT EXISTS (SELECT 1 FROM attempts b WHERE b.job = a.job AND ${FILTER_B} AND (b.start, b.attempt) < (a.start, a.attempt))
      ORDER BY a.start, a.job, a.attempt LIMIT @limit`,
   );
@@ -143,7 +143,9 @@ export function openSqliteStore(file: string, options: SqliteLedgerOptions = {})
     },
     jobPage(query: LedgerQuery, after, limit): Promise<Page<string>> {
       const [s, j, a] = (after as [number, string, number] | undefined) ?? [Number.MIN_SAFE_INTEGER, "", 0];
-      const found = jobPage.all({ ...queryBounds(query), s, j, a, limit }) as { job: string; attempt: number; start: number }[];
+      const bounds = queryBounds(query);
+      // The page starts where the last ended: one lower bound, so the index seeks to it.
+      const found = jobPage.all({ ...bounds, from: Math.max(bounds.since, s), s, j, a, limit }) as { job: string; attempt: number; start: number }[];
       const last = found[found.length - 1];
       return Promise.resolve({ items: found.map((f) => f.job), next: found.length < limit || !last ? undefined : [last.start, last.job, last.attempt] });
     },

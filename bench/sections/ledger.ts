@@ -1,0 +1,138 @@
+// The ledger's figures: events/s appended into SQLite and PostgreSQL, events/s ingested from a
+// JSON Lines file, size on disk per million events, and audits of the large ledger (whole, and
+// one day of it: how many rows each reads).
+//   npm run bench ledger                          # 1M events; PostgreSQL too when FAILCOST_TEST_PG is set
+//   npm run bench ledger -- --events=100000       # a quick run
+import { randomBytes } from "node:crypto";
+import { createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { once } from "node:events";
+import pg from "pg";
+import { isEventProblem, readEvent, type Ledger, type StoredEvent } from "../../src/core/index.js";
+import { auditLedger } from "../../src/ledger/audit-ledger.js";
+import { ingestFiles } from "../../src/ledger/ingest-files.js";
+import { openLedger } from "../../src/ledger/open-ledger.js";
+import { syntheticEvents, syntheticPolicies } from "../../test/ledger/synthetic-events.js";
+import type { BenchSection } from "../run.js";
+
+const BATCH = 10_000;
+
+function option(args: readonly string[], name: string): string | undefined {
+  return args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
+/** About `events` events in batches, as the ledger takes them (generation is not timed). */
+function* batches(events: number): Generator<StoredEvent[]> {
+  let batch: StoredEvent[] = [];
+  let n = 0;
+  // ~6 events a job, 15 s apart on average: a million events span about a month.
+  for (const value of syntheticEvents({ jobs: Math.ceil(events / 6) + 10, seed: 42, gapMs: 15_000 })) {
+    const r = readEvent(value);
+    if (isEventProblem(r)) throw new Error(r.why);
+    batch.push({ event: r.event, micros: r.at.micros });
+    if (++n >= events || batch.length === BATCH) {
+      yield batch;
+      batch = [];
+      if (n >= events) return;
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+async function timeAppend(ledger: Ledger, events: number): Promise<{ seconds: number; added: number }> {
+  let ms = 0;
+  let added = 0;
+  for (const b of batches(events)) {
+    const t = performance.now();
+    added += (await ledger.append(b)).added;
+    ms += performance.now() - t;
+  }
+  return { seconds: ms / 1000, added };
+}
+
+async function writeFile(path: string, events: number): Promise<void> {
+  const out = createWriteStream(path);
+  let n = 0;
+  for (const value of syntheticEvents({ jobs: Math.ceil(events / 6) + 10, seed: 42, gapMs: 15_000 })) {
+    if (!out.write(`${JSON.stringify(value)}\n`)) await once(out, "drain");
+    if (++n >= events) break;
+  }
+  out.end();
+  await once(out, "finish");
+}
+
+const rate = (n: number, s: number): string => `${Math.round(n / s).toLocaleString("en-US")} events/s`;
+const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
+
+async function audits(ledger: Ledger, label: string): Promise<void> {
+  const policies = syntheticPolicies();
+  const stats = await ledger.stats();
+  let t = performance.now();
+  const whole = await auditLedger(ledger, { policies });
+  const wholeS = (performance.now() - t) / 1000;
+  console.log(`${label} audit, whole ledger: ${wholeS.toFixed(1)} s, read ${whole.events.toLocaleString("en-US")} of ${stats.events.toLocaleString("en-US")} events (${rate(whole.events, wholeS)})`);
+  const from = stats.firstMicros! + 86_400_000_000;
+  t = performance.now();
+  const day = await auditLedger(ledger, { policies, sinceMicros: from, untilMicros: from + 86_400_000_000 });
+  const dayS = (performance.now() - t) / 1000;
+  console.log(`${label} audit, one day (--since/--until): ${dayS.toFixed(2)} s, read ${day.events.toLocaleString("en-US")} of ${stats.events.toLocaleString("en-US")} events for ${day.jobs.toLocaleString("en-US")} jobs`);
+}
+
+/** The ledger's benchmark. */
+export const section: BenchSection = {
+  name: "ledger: ingest into SQLite and PostgreSQL, size, audits",
+  async run(args) {
+    const events = Number(option(args, "events") ?? 1_000_000);
+    const skipFile = args.includes("--no-file");
+    const dir = mkdtempSync(join(tmpdir(), "failcost-bench-ledger-"));
+    try {
+      const file = join(dir, "ledger.db");
+      const sqlite = await openLedger(file);
+      const { seconds, added } = await timeAppend(sqlite, events);
+      const bytes = statSync(file).size + statSync(`${file}-wal`, { throwIfNoEntry: false })!.size;
+      console.log(`SQLite append: ${added.toLocaleString("en-US")} events in ${seconds.toFixed(1)} s: ${rate(added, seconds)}`);
+      console.log(`SQLite size: ${mb(bytes)}, ${mb((bytes / added) * 1e6)} per million events`);
+      const again = await timeAppend(sqlite, events);
+      console.log(`SQLite append of the same events again (all known): ${rate(events, again.seconds)}`);
+      await audits(sqlite, "SQLite");
+      await sqlite.close();
+
+      if (!skipFile) {
+        const jsonl = join(dir, "events.jsonl");
+        await writeFile(jsonl, events);
+        const fromFile = await openLedger(join(dir, "from-file.db"));
+        const t = performance.now();
+        const r = await ingestFiles(fromFile, [jsonl]);
+        const s = (performance.now() - t) / 1000;
+        console.log(`SQLite ingest from a JSON Lines file (${mb(statSync(jsonl).size)}; read, check, append): ${rate(r.events, s)}`);
+        await fromFile.close();
+      }
+
+      const url = option(args, "pg") ?? process.env.FAILCOST_TEST_PG;
+      if (url === undefined || url === "") {
+        console.log("PostgreSQL: skipped (set FAILCOST_TEST_PG or --pg=URL)");
+        return;
+      }
+      const schema = `failcost_bench_${randomBytes(4).toString("hex")}`;
+      const target = new URL(url);
+      target.searchParams.set("schema", schema);
+      const postgres = await openLedger(target.href);
+      try {
+        const p = await timeAppend(postgres, events);
+        const stats = await postgres.stats();
+        console.log(`PostgreSQL append: ${p.added.toLocaleString("en-US")} events in ${p.seconds.toFixed(1)} s: ${rate(p.added, p.seconds)}`);
+        console.log(`PostgreSQL size: ${mb(stats.bytes!)}, ${mb((stats.bytes! / p.added) * 1e6)} per million events (tables and indexes)`);
+        await audits(postgres, "PostgreSQL");
+      } finally {
+        await postgres.close();
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await client.end();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
