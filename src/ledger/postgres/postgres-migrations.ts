@@ -43,8 +43,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      FROM $S.events WHERE charge_rid IS NULL
      GROUP BY job, (body::jsonb->>'attempt')::integer;
    CREATE INDEX attempts_start ON $S.attempts (start, job, attempt);
-   CREATE INDEX attempts_hash ON $S.attempts (input_hash) WHERE input_hash IS NOT NULL;
-   CREATE INDEX attempts_request ON $S.attempts (request_id) WHERE request_id IS NOT NULL;`,
+   CREATE INDEX attempts_hash ON $S.attempts (input_hash) WHERE input_hash IS NOT NULL;`,
   // 3: named snapshots (computed reports, rollups) beside the events.
   `CREATE TABLE $S.snapshots (name text PRIMARY KEY, value text NOT NULL);`,
 ];

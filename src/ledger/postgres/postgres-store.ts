@@ -111,11 +111,15 @@ export async function openPostgresStore(target: string): Promise<LedgerStore> {
     eventsOfJobs: (jobs) => rows(`SELECT micros, body FROM ${s}.events WHERE job = ANY($1::text[])`, [jobs]),
     chargesOf: (rids, except) => rows(`SELECT micros, body FROM ${s}.events WHERE charge_rid = ANY($1::text[]) AND (job IS NULL OR NOT job = ANY($2::text[]))`, [rids, except]),
     async duplicateContext(jobs, window, query) {
+      // LATERAL: one index lookup by input hash per attempt of the page, whatever the ledger's size.
       const found = await pool.query<{ job: string }>(
-        `SELECT DISTINCT c.job FROM ${s}.attempts a JOIN ${s}.attempts c ON c.input_hash = a.input_hash AND c.job <> a.job
-         WHERE a.job = ANY($5::text[]) AND a.input_hash IS NOT NULL
-           AND coalesce(c.sub, c.start) BETWEEN coalesce(a.sub, a.start) - $6 AND coalesce(a.sub, a.start)
-           AND NOT EXISTS (SELECT 1 FROM ${s}.attempts m WHERE m.job = c.job AND ${filter("m")})`,
+        `SELECT DISTINCT c.job
+         FROM (SELECT job, input_hash, coalesce(sub, start) AS t FROM ${s}.attempts WHERE job = ANY($5::text[]) AND input_hash IS NOT NULL) a
+         CROSS JOIN LATERAL (
+           SELECT c.job FROM ${s}.attempts c
+           WHERE c.input_hash = a.input_hash AND c.job <> a.job AND coalesce(c.sub, c.start) BETWEEN a.t - $6 AND a.t
+         ) c
+         WHERE NOT EXISTS (SELECT 1 FROM ${s}.attempts m WHERE m.job = c.job AND ${filter("m")})`,
         [...bounds(query), jobs, window],
       );
       return found.rows.map((r) => r.job);

@@ -43,8 +43,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      FROM events WHERE charge_rid IS NULL
      GROUP BY job, json_extract(body, '$.attempt');
    CREATE INDEX attempts_start ON attempts (start);
-   CREATE INDEX attempts_hash ON attempts (input_hash) WHERE input_hash IS NOT NULL;
-   CREATE INDEX attempts_request ON attempts (request_id) WHERE request_id IS NOT NULL;`,
+   CREATE INDEX attempts_hash ON attempts (input_hash) WHERE input_hash IS NOT NULL;`,
   // 3: named snapshots (computed reports, rollups) beside the events.
   `CREATE TABLE snapshots (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;`,
 ];
