@@ -34,6 +34,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         .option("--provider <name>", "only this provider")
         .option("--model <name>", "only this model")
         .option("--top <n>", "how many of the most wasteful jobs to list", "10")
+        .option("--threads <n>", "worker threads for big inputs (default: one per core, up to 4)")
         .option("--db <ledger>", "audit the ledger instead of files (an SQLite file or postgres:// URL)")
         .option("--no-progress", "no progress line on stderr"),
     load: async () => (await import("./commands/audit.js")).audit,
@@ -61,5 +62,29 @@ export const COMMANDS: readonly CommandSpec[] = [
         .option("--before <date>", "prune: remove jobs whose every event came before this date or time")
         .option("--json", "print as JSON"),
     load: async () => (await import("./commands/ledger.js")).ledger,
+  },
+  {
+    name: "policies",
+    summary: "the cost review's checklist by provider; policies show <provider>; policies check <file>",
+    define: (cmd) =>
+      cmd
+        .argument("[action]", "show <provider> | check <file> (default: the checklist table)")
+        .argument("[target]", "the provider to show, or the policy file to check")
+        .option("--policies <path>", "your policy file or folder, over the shipped ones (repeatable; default ./policies)", collect)
+        .option("--json", "print JSON")
+        .option("--yaml", "with show: print the policy file itself (a start for your own)"),
+    load: async () => (await import("./commands/policies.js")).policiesCommand,
+  },
+  {
+    name: "import",
+    summary: "a provider's job objects (list responses, webhook bodies) as events: failcost import replicate predictions.json > events.jsonl",
+    define: (cmd) =>
+      cmd
+        .argument("<provider>", "replicate, fal, openai, runway, bfl, luma (or stability, vertex)")
+        .argument("<file>", "the objects: JSON, JSON Lines, or - for stdin")
+        .option("--model <name>", "the model of every object (needed where the objects do not name it)")
+        .option("--job-from <field>", "a dotted field naming the job (e.g. input.job_id); attempts of a job are numbered by time")
+        .option("--strict", "exit 1 if any object could not be imported"),
+    load: async () => (await import("./commands/import.js")).importCommand,
   },
 ];

@@ -4,6 +4,7 @@ import { StrictError, UsageError } from "../../errors.js";
 import { auditLedger } from "../../ledger/audit-ledger.js";
 import { resolveLedgerTarget } from "../../ledger/ledger-target.js";
 import { isPostgresTarget, openLedger } from "../../ledger/open-ledger.js";
+import { SDK_RETRY_RULES } from "../../providers/sdk-retry-rules.js";
 import { renderTerminalReport, type Dimension } from "../../report/terminal.js";
 import { auditFiles } from "../../sources/audit-files.js";
 import type { CliIo } from "../io.js";
@@ -24,6 +25,7 @@ export interface AuditCommandOptions {
   readonly provider?: string;
   readonly model?: string;
   readonly top?: string;
+  readonly threads?: string;
   readonly db?: string;
   readonly progress?: boolean;
 }
@@ -46,12 +48,15 @@ export async function audit(args: unknown[], raw: Record<string, unknown>, io: C
   const sinceMicros = parseWhen("--since", opts.since);
   const untilMicros = parseWhen("--until", opts.until);
   const topJobs = parseCount("--top", opts.top) ?? 10;
+  const threads = parseCount("--threads", opts.threads, 1);
+  if (opts.db !== undefined && threads !== undefined) throw new UsageError("--threads is for auditing files; a ledger audit reads the database in one stream");
   const ledger = opts.db !== undefined ? resolveLedgerTarget(opts.db, io.cwd, io.env) : undefined;
   const policyAnchor = ledger === undefined ? files : isPostgresTarget(ledger.target) ? [] : [ledger.target];
   const { policies } = await resolvePolicies(opts.policies, policyAnchor, io.cwd);
   const progress = opts.progress === false ? createProgressLine({ ...io, stderr: { write: () => true } }) : createProgressLine(io);
   const options: AuditOptions = {
     policies,
+    sdkRetries: SDK_RETRY_RULES,
     duplicateWindowSeconds: windowMinutes * 60,
     ...(sinceMicros !== undefined ? { sinceMicros } : {}),
     ...(untilMicros !== undefined ? { untilMicros } : {}),
@@ -66,6 +71,7 @@ export async function audit(args: unknown[], raw: Record<string, unknown>, io: C
           files.map((f) => resolve(io.cwd, f)),
           {
             ...options,
+            ...(threads !== undefined ? { threads } : {}),
             displayName: (p) => relative(io.cwd, p) || p,
             onProgress: (read, total, lines) => progress.update(`reading events: ${total > 0 ? Math.floor((read / total) * 100) : 0}% (${compactCount(lines)} lines)`),
           },
