@@ -10,9 +10,8 @@ import { fileURLToPath } from "node:url";
 import { auditLedger } from "../../src/ledger/audit-ledger.js";
 import { openLedger } from "../../src/ledger/open-ledger.js";
 import { auditFiles } from "../../src/sources/audit-files.js";
-import { tempDir, us, withoutReadCounts, writeJsonl } from "./ledger-fixtures.js";
+import { examplePolicies, generatedFile, tempDir, us, withoutReadCounts } from "./ledger-fixtures.js";
 import { freshPgTarget, TEST_PG } from "./pg-schemas.js";
-import { syntheticEvents, syntheticPolicies } from "./synthetic-events.js";
 
 const CLI = fileURLToPath(new URL("./run-cli.ts", import.meta.url));
 
@@ -52,10 +51,10 @@ async function crashAndResume(target: string, file: string, total: number): Prom
   const ledger = await openLedger(target);
   try {
     assert.equal((await ledger.stats()).events, total);
-    const policies = syntheticPolicies();
+    const policies = await examplePolicies();
     assert.deepEqual(await auditLedger(ledger, { policies }), await auditFiles([file], { policies }));
     // The attempt index is whole too: a filtered audit (read through it) matches as well.
-    const morning = { policies, sinceMicros: us("2026-11-01T02:00:00Z"), untilMicros: us("2026-11-01T05:00:00Z") };
+    const morning = { policies, sinceMicros: us("2026-11-01T00:20:00Z"), untilMicros: us("2026-11-01T00:40:00Z") };
     assert.deepEqual(withoutReadCounts(await auditLedger(ledger, morning)), withoutReadCounts(await auditFiles([file], morning)));
   } finally {
     await ledger.close();
@@ -64,12 +63,15 @@ async function crashAndResume(target: string, file: string, total: number): Prom
 
 describe("ingest killed with SIGKILL", () => {
   const dir = tempDir();
-  const values = [...syntheticEvents({ jobs: 7000, seed: 9, gapMs: 5000 })];
-  const file = writeJsonl(dir, "large.jsonl", values);
+  const large = generatedFile(dir, "large.jsonl", 45_000, 9, { jobGapMs: 1000 });
 
-  it("leaves an SQLite ledger that a re-run completes exactly", () => crashAndResume(join(dir, "crash.db"), file, values.length));
+  it("leaves an SQLite ledger that a re-run completes exactly", async () => {
+    const { path, lines } = await large;
+    await crashAndResume(join(dir, "crash.db"), path, lines.length);
+  });
 
-  it("leaves a PostgreSQL ledger that a re-run completes exactly", { skip: TEST_PG === undefined ? "set FAILCOST_TEST_PG" : false }, () =>
-    crashAndResume(freshPgTarget().url, file, values.length),
-  );
+  it("leaves a PostgreSQL ledger that a re-run completes exactly", { skip: TEST_PG === undefined ? "set FAILCOST_TEST_PG" : false }, async () => {
+    const { path, lines } = await large;
+    await crashAndResume(freshPgTarget().url, path, lines.length);
+  });
 });

@@ -3,11 +3,12 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import type { CliIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
-import { tempDir, writeJsonl } from "./ledger-fixtures.js";
-import { LATE_CHARGE, scenarioEvents } from "./ledger-scenario.js";
-import { SYNTHETIC_POLICY_FILES } from "./synthetic-events.js";
+import type { Report } from "../../src/core/index.js";
+import { tempDir, withoutReadCounts, writeJsonl } from "./ledger-fixtures.js";
+import { LATE_CHARGE, SCENARIO_POLICY_FILES, scenarioEvents } from "./ledger-scenario.js";
 
 interface Run {
   code: number;
@@ -32,7 +33,7 @@ async function cli(cwd: string, ...argv: string[]): Promise<Run> {
 function workspace(): string {
   const dir = tempDir();
   mkdirSync(join(dir, "policies"));
-  for (const p of SYNTHETIC_POLICY_FILES) writeFileSync(join(dir, "policies", `${p.provider as string}.json`), JSON.stringify(p));
+  for (const p of SCENARIO_POLICY_FILES) writeFileSync(join(dir, "policies", `${p.provider as string}.json`), JSON.stringify(p));
   mkdirSync(join(dir, "logs"));
   const values = scenarioEvents();
   writeJsonl(dir, "logs/a.jsonl", values.slice(0, 20));
@@ -137,6 +138,31 @@ describe("failcost audit --db", () => {
     assert.match(text.stdout, /waste/i);
   });
 
+  it("gives the examples' report from the ledger, whole and filtered", async () => {
+    const dir = tempDir();
+    const examples = fileURLToPath(new URL("../../examples/", import.meta.url));
+    const events = join(examples, "events.jsonl");
+    const policies = join(examples, "policies");
+    assert.equal((await cli(dir, "ingest", "--json", events)).code, 0);
+    const audit = async (...args: string[]): Promise<Report> => {
+      const r = await cli(dir, "audit", "--json", "--policies", policies, ...args);
+      assert.equal(r.code, 0, r.stderr);
+      return JSON.parse(r.stdout) as Report;
+    };
+    const whole = await audit("--db", "failcost.db");
+    assert.deepEqual(whole, await audit(events));
+    assert.ok(whole.jobs > 400 && whole.problems.length === 0);
+    for (const filter of [
+      ["--since", "2026-11-01T00:03:00Z", "--until", "2026-11-01T00:06:00Z"],
+      ["--provider", "fal"],
+      ["--model", "gpt-image-1", "--since", "2026-11-01T00:04:00Z"],
+    ]) {
+      const fromLedger = await audit("--db", "failcost.db", ...filter);
+      assert.deepEqual(withoutReadCounts(fromLedger), withoutReadCounts(await audit(events, ...filter)), filter.join(" "));
+      assert.ok(fromLedger.jobs > 0 && fromLedger.events < whole.events, filter.join(" "));
+    }
+  });
+
   it("finds policies beside the ledger file, and refuses files and --db together", async () => {
     const dir = workspace();
     assert.equal((await cli(dir, "ingest", "--db", "data/ledger.db", "logs/a.jsonl")).code, 0, "creates the folder");
@@ -146,7 +172,7 @@ describe("failcost audit --db", () => {
     const problems = (JSON.parse(without.stdout) as { problems: { why: string }[] }).problems;
     assert.ok(problems.some((p) => /no billing policy/.test(p.why)), "no policies/ beside data/ledger.db yet");
     mkdirSync(join(dir, "data", "policies"));
-    for (const p of SYNTHETIC_POLICY_FILES) writeFileSync(join(dir, "data", "policies", `${p.provider as string}.json`), JSON.stringify(p));
+    for (const p of SCENARIO_POLICY_FILES) writeFileSync(join(dir, "data", "policies", `${p.provider as string}.json`), JSON.stringify(p));
     const beside = JSON.parse((await cli(join(dir, "elsewhere"), "audit", "--json", "--db", "../data/ledger.db")).stdout);
     assert.deepEqual(beside.problems, []);
     assert.notEqual(beside.billed, "0");

@@ -7,14 +7,13 @@ import type { Ledger, Report } from "../../src/core/index.js";
 import { auditLedger } from "../../src/ledger/audit-ledger.js";
 import { ingestFiles } from "../../src/ledger/ingest-files.js";
 import { auditFiles } from "../../src/sources/audit-files.js";
-import { scanAll, stored, tempDir, us, withoutReadCounts, writeJsonl } from "./ledger-fixtures.js";
-import { LATE_CHARGE, scenarioEvents } from "./ledger-scenario.js";
-import { syntheticEvents, syntheticPolicies } from "./synthetic-events.js";
+import { examplePolicies, generatedFile, scanAll, stored, tempDir, us, withoutReadCounts, writeJsonl } from "./ledger-fixtures.js";
+import { LATE_CHARGE, scenarioEvents, scenarioPolicies } from "./ledger-scenario.js";
 
 /** Makes a fresh, empty ledger; the suite closes it. */
 export type MakeLedger = () => Promise<Ledger>;
 
-const policies = syntheticPolicies();
+const policies = scenarioPolicies();
 
 async function withLedger<T>(make: MakeLedger, use: (ledger: Ledger) => Promise<T>): Promise<T> {
   const ledger = await make();
@@ -120,7 +119,8 @@ export function ledgerContract(name: string, make: MakeLedger): void {
 
     it("gives the same report as the files on generated data, in many pages", async () => {
       const dir = tempDir();
-      const file = writeJsonl(dir, "generated.jsonl", syntheticEvents({ jobs: 1500, seed: 11, gapMs: 60_000 }));
+      const { path: file } = await generatedFile(dir, "generated.jsonl", 15_000, 11, { jobGapMs: 30_000 });
+      const policies = await examplePolicies();
       await withLedger(make, async (ledger) => {
         const first = await ingestFiles(ledger, [file], { batchSize: 2500 });
         assert.equal(first.known, 0);
@@ -130,10 +130,10 @@ export function ledgerContract(name: string, make: MakeLedger): void {
         assert.ok(whole.patterns.duplicate_submission.count > 0, "the data has duplicates to judge");
         const filters: Partial<Report>[] = [];
         for (const f of [
-          { sinceMicros: us("2026-11-01T06:00:00Z"), untilMicros: us("2026-11-01T12:00:00Z") },
-          { provider: "zeta" },
-          { model: "acme/img-pro", sinceMicros: us("2026-11-01T10:00:00Z") },
-          { sinceMicros: us("2026-11-01T08:00:00Z"), untilMicros: us("2026-11-01T08:30:00Z"), duplicateWindowSeconds: 1800 },
+          { sinceMicros: us("2026-11-01T02:00:00Z"), untilMicros: us("2026-11-01T06:00:00Z") },
+          { provider: "fal" },
+          { model: "black-forest-labs/flux-schnell", sinceMicros: us("2026-11-01T04:00:00Z") },
+          { sinceMicros: us("2026-11-01T03:00:00Z"), untilMicros: us("2026-11-01T03:30:00Z"), duplicateWindowSeconds: 1800 },
         ]) {
           const fromLedger = await auditLedger(ledger, { policies, ...f });
           assert.deepEqual(withoutReadCounts(fromLedger), withoutReadCounts(await auditFiles([file], { policies, ...f })), JSON.stringify(f));

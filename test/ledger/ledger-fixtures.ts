@@ -1,9 +1,12 @@
 // Small helpers shared by the ledger's tests.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after } from "node:test";
-import { isEventProblem, readEvent, type Ledger, type Report, type StoredEvent } from "../../src/core/index.js";
+import { fileURLToPath } from "node:url";
+import { writeEventsFile, type GenerateOptions } from "../../bench/generate-events.js";
+import { isEventProblem, readEvent, type Ledger, type Policy, type Report, type StoredEvent } from "../../src/core/index.js";
+import { loadPolicies } from "../../src/policies/load-policies.js";
 
 /** A checked event with its time, as the ledger takes it; throws on a bad fixture. */
 export function stored(value: Record<string, unknown>): StoredEvent {
@@ -46,3 +49,22 @@ export function withoutReadCounts(r: Report): Omit<Report, "events" | "unmatched
 
 /** One millisecond time as µs. */
 export const us = (iso: string): number => Date.parse(iso) * 1000;
+
+/** Writes `events` events of the seeded synthetic workload to a JSON Lines file; returns its path and lines. */
+export async function generatedFile(dir: string, name: string, events: number, seed: number, options: Partial<GenerateOptions> = {}): Promise<{ path: string; lines: string[] }> {
+  const path = join(dir, name);
+  await writeEventsFile(path, { events, seed, ...options });
+  return { path, lines: readFileSync(path, "utf8").split("\n").filter((l) => l !== "") };
+}
+
+/** The examples' policies, which price the synthetic workload's providers. */
+export function examplePolicies(): Promise<Policy[]> {
+  return loadPolicies([fileURLToPath(new URL("../../examples/policies", import.meta.url))]);
+}
+
+/** Writes lines as a file and returns its path. */
+export function writeLines(dir: string, name: string, lines: readonly string[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, lines.length > 0 ? `${lines.join("\n")}\n` : "");
+  return path;
+}

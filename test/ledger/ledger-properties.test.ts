@@ -4,12 +4,13 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { auditLedger } from "../../src/ledger/audit-ledger.js";
 import { openSqliteLedger } from "../../src/ledger/sqlite/open-sqlite-ledger.js";
+import { generateEventLines } from "../../bench/generate-events.js";
 import { scanAll, stored, tempDir } from "./ledger-fixtures.js";
-import { LATE_CHARGE, scenarioEvents } from "./ledger-scenario.js";
-import { syntheticEvents, syntheticPolicies } from "./synthetic-events.js";
+import { LATE_CHARGE, scenarioEvents, scenarioPolicies } from "./ledger-scenario.js";
 
-const events = [...scenarioEvents(), LATE_CHARGE, ...syntheticEvents({ jobs: 40, seed: 3 })].map(stored);
-const policies = syntheticPolicies();
+const generated = [...generateEventLines({ events: 400, seed: 3, jobPrefix: "gen-" })].map((l) => JSON.parse(l) as Record<string, unknown>);
+const events = [...scenarioEvents(), LATE_CHARGE, ...generated].map(stored);
+const policies = scenarioPolicies();
 const dir = tempDir();
 
 describe("ledger properties", () => {

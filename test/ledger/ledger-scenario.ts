@@ -2,6 +2,8 @@
 // a job straddling midnight, a duplicate of a job submitted before the range, a duplicate of
 // another provider's job, a charge that arrives weeks later, and old jobs for prune.
 
+import { parsePolicy, type Policy } from "../../src/core/index.js";
+
 type Event = Record<string, unknown>;
 
 interface AttemptSpec {
@@ -62,3 +64,33 @@ export function scenarioEvents(): Event[] {
 
 /** The charge for j1 that arrives weeks later. */
 export const LATE_CHARGE: Event = charge("j1r", "2026-11-25T00:00:00Z", "0.05");
+
+/** The scenario's providers' policy files, as JSON (one `unknown` answer each, for ranges). */
+export const SCENARIO_POLICY_FILES: readonly Record<string, unknown>[] = [
+  {
+    provider: "acme",
+    currency: "USD",
+    sources: ["https://acme.example/billing"],
+    prices: { "*": { per_second: "0.0011" }, "acme/img-*": { per_job: "0.002", per_unit: { image: "0.003" }, max_run_seconds: 60 } },
+    bills: { succeeded: ["per_job", "per_second", "per_unit"], failed: ["per_job", "per_second"], canceled: "unknown", timed_out: ["per_job", "per_second"], rejected: { "*": [] } },
+    polls: false,
+    min_poll_seconds: 2,
+  },
+  {
+    provider: "zeta",
+    currency: "USD",
+    sources: ["https://zeta.example/pricing"],
+    prices: { "*": { per_request: "0.0005", per_unit: { image: "0.02" }, max_run_seconds: 30 } },
+    bills: { succeeded: ["per_request", "per_unit"], failed: ["per_request"], canceled: ["per_request"], timed_out: "unknown", rejected: { rate_limit: [], "*": ["per_request"] } },
+    polls: true,
+  },
+];
+
+/** The policies the scenario is priced with. */
+export function scenarioPolicies(): Policy[] {
+  return SCENARIO_POLICY_FILES.map((r) => {
+    const p = parsePolicy(r);
+    if (!p.ok) throw new Error(JSON.stringify(p.issues));
+    return p.policy;
+  });
+}

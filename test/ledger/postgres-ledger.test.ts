@@ -9,10 +9,9 @@ import { openLedger } from "../../src/ledger/open-ledger.js";
 import { migratePostgres, POSTGRES_SCHEMA_VERSION } from "../../src/ledger/postgres/postgres-migrations.js";
 import { auditFiles } from "../../src/sources/audit-files.js";
 import { ledgerContract } from "./ledger-contract.js";
-import { stored, tempDir, writeJsonl } from "./ledger-fixtures.js";
-import { scenarioEvents } from "./ledger-scenario.js";
+import { examplePolicies, generatedFile, stored, tempDir, writeLines } from "./ledger-fixtures.js";
+import { scenarioEvents, scenarioPolicies } from "./ledger-scenario.js";
 import { freshPgTarget, TEST_PG, withPgClient } from "./pg-schemas.js";
-import { syntheticEvents, syntheticPolicies } from "./synthetic-events.js";
 
 const skip = TEST_PG === undefined ? "set FAILCOST_TEST_PG to run the PostgreSQL ledger tests" : false;
 const CLI = fileURLToPath(new URL("./run-cli.ts", import.meta.url));
@@ -34,14 +33,13 @@ if (TEST_PG !== undefined) ledgerContract("PostgreSQL", () => openLedger(freshPg
 describe("PostgreSQL ledger", { skip }, () => {
   it("four writers ingesting overlapping files at once lose nothing and double nothing", async () => {
     const dir = tempDir();
-    const values = [...syntheticEvents({ jobs: 1200, seed: 5, gapMs: 60_000 })];
-    const all = writeJsonl(dir, "all.jsonl", values);
+    const { path: all, lines: values } = await generatedFile(dir, "all.jsonl", 12_000, 5);
     const third = Math.floor(values.length / 3);
     const files = [
       all,
-      writeJsonl(dir, "reversed.jsonl", [...values].reverse()),
-      writeJsonl(dir, "head.jsonl", values.slice(0, 2 * third)),
-      writeJsonl(dir, "tail.jsonl", values.slice(third).sort((a, b) => String(a.ts).localeCompare(String(b.ts)))),
+      writeLines(dir, "reversed.jsonl", [...values].reverse()),
+      writeLines(dir, "head.jsonl", values.slice(0, 2 * third)),
+      writeLines(dir, "tail.jsonl", values.slice(third).sort()),
     ];
     const { url } = freshPgTarget();
     const runs = await Promise.all(files.map((f) => runCli(["ingest", "--db", url, "--batch", "400", "--json", f])));
@@ -56,7 +54,7 @@ describe("PostgreSQL ledger", { skip }, () => {
     const ledger = await openLedger(url);
     try {
       assert.equal((await ledger.stats()).events, values.length);
-      const policies = syntheticPolicies();
+      const policies = await examplePolicies();
       assert.deepEqual(await auditLedger(ledger, { policies }), await auditFiles([all], { policies }));
     } finally {
       await ledger.close();
@@ -76,7 +74,7 @@ describe("PostgreSQL ledger", { skip }, () => {
     });
     const ledger = await openLedger(url);
     try {
-      const policies = syntheticPolicies();
+      const policies = scenarioPolicies();
       const day = { policies, sinceMicros: Date.parse("2026-11-02T00:00:00Z") * 1000, untilMicros: Date.parse("2026-11-03T00:00:00Z") * 1000 };
       const report = await auditLedger(ledger, day);
       assert.equal(report.billed, "0.018");

@@ -12,8 +12,7 @@ import { migrateSqlite, SQLITE_SCHEMA_VERSION } from "../../src/ledger/sqlite/sq
 import { auditFiles } from "../../src/sources/audit-files.js";
 import { ledgerContract } from "./ledger-contract.js";
 import { stored, tempDir, writeJsonl } from "./ledger-fixtures.js";
-import { scenarioEvents } from "./ledger-scenario.js";
-import { syntheticPolicies } from "./synthetic-events.js";
+import { scenarioEvents, scenarioPolicies } from "./ledger-scenario.js";
 
 const dir = tempDir();
 let n = 0;
@@ -38,7 +37,7 @@ describe("SQLite ledger", () => {
 
     const ledger = openSqliteLedger(file);
     try {
-      const policies = syntheticPolicies();
+      const policies = scenarioPolicies();
       const since = { policies, sinceMicros: Date.parse("2026-11-02T00:00:00Z") * 1000, untilMicros: Date.parse("2026-11-03T00:00:00Z") * 1000 };
       // The attempt index (version 2) was filled from the old events: filtered scans find them.
       const report = await auditLedger(ledger, since);
