@@ -75,7 +75,7 @@ export function createLedger(store: LedgerStore): Ledger {
       return out.sort((a, b) => a.micros - b.micros);
     },
     stats: () => store.stats(),
-    prune: (beforeMicros) => store.prune(beforeMicros),
+    prune: (before) => store.prune(before),
     changeCount: () => store.changeCount(),
     readSnapshot: (name) => store.readSnapshot(name),
     writeSnapshot: (name, value) => store.writeSnapshot(name, value),

@@ -1,4 +1,4 @@
-import type { LedgerQuery, LedgerStats, PruneResult } from "../core/index.js";
+import type { Ledger, LedgerQuery } from "../core/index.js";
 import type { LedgerBatch } from "./ledger-batch.js";
 
 /** One stored event as read back: its time and canonical body. */
@@ -16,9 +16,9 @@ export interface Page<T> {
 /**
  * What each database adapter provides: writes, and reads in bounded pages, so the shared code
  * in create-ledger.ts streams (no page holds more than `limit` rows) and never keeps a cursor
- * open between pages. Adapters differ only in SQL and driver.
+ * open between pages. Adapters differ only in SQL and driver; the rest is the Ledger's own.
  */
-export interface LedgerStore {
+export interface LedgerStore extends Pick<Ledger, "stats" | "prune" | "changeCount" | "readSnapshot" | "writeSnapshot" | "close"> {
   /** Writes one batch in one transaction; returns how many rows were new. */
   write(batch: LedgerBatch): Promise<number>;
   /** Every event, in a stable order: the page after `after` (undefined: the first). */
@@ -34,12 +34,6 @@ export interface LedgerStore {
    * of `jobs`, submitted at most `windowMicros` before it: what duplicate detection must see.
    */
   duplicateContext(jobs: readonly string[], windowMicros: number, query: LedgerQuery): Promise<string[]>;
-  stats(): Promise<LedgerStats>;
-  prune(beforeMicros: number): Promise<PruneResult>;
-  changeCount(): Promise<number>;
-  readSnapshot(name: string): Promise<string | undefined>;
-  writeSnapshot(name: string, value: string): Promise<void>;
-  close(): Promise<void>;
 }
 
 /** The bounds of a query, with open ends made explicit, for SQL that takes every filter. */

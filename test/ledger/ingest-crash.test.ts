@@ -2,36 +2,21 @@
 // committed some batches; a re-run must complete the ledger exactly (nothing lost, nothing
 // doubled), and the audit of the ledger must equal the audit of the file.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
 import { auditLedger } from "../../src/ledger/audit-ledger.js";
 import { openLedger } from "../../src/ledger/open-ledger.js";
 import { auditFiles } from "../../src/sources/audit-files.js";
 import { examplePolicies, generatedFile, tempDir, us, withoutReadCounts } from "./ledger-fixtures.js";
 import { freshPgTarget, TEST_PG } from "./pg-schemas.js";
-
-const CLI = fileURLToPath(new URL("./run-cli.ts", import.meta.url));
-
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runCli, startCli } from "./spawn-cli.js";
 
 async function crashAndResume(target: string, file: string, total: number): Promise<void> {
   const watcher = await openLedger(target);
   let before: number;
   try {
-    const child = spawn(process.execPath, ["--import", "tsx", CLI, "ingest", "--db", target, "--batch", "500", file], { stdio: "ignore" });
+    const child = startCli(["ingest", "--db", target, "--batch", "500", file]);
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
     // Kill it as soon as its first transaction has committed.
     for (let waited = 0; (await watcher.changeCount()) === 0 && waited < 120_000; waited += 5) await sleep(5);
@@ -43,7 +28,7 @@ async function crashAndResume(target: string, file: string, total: number): Prom
   }
   assert.ok(before >= 500 && before < total, `killed mid-ingest (${before} of ${total} events committed)`);
 
-  const resumed = await run(["ingest", "--db", target, "--json", file]);
+  const resumed = await runCli(["ingest", "--db", target, "--json", file]);
   assert.equal(resumed.code, 0, resumed.stderr);
   const { ledger: _name, ...counts } = JSON.parse(resumed.stdout) as Record<string, unknown>;
   assert.deepEqual(counts, { events: total, new: total - before, known: before, problems: [] });

@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { isLedgerError } from "../../src/errors.js";
 import { auditLedger } from "../../src/ledger/audit-ledger.js";
 import { eventRow } from "../../src/ledger/event-row.js";
@@ -12,21 +10,9 @@ import { ledgerContract } from "./ledger-contract.js";
 import { examplePolicies, generatedFile, stored, tempDir, writeLines } from "./ledger-fixtures.js";
 import { scenarioEvents, scenarioPolicies } from "./ledger-scenario.js";
 import { freshPgTarget, TEST_PG, withPgClient } from "./pg-schemas.js";
+import { runCli } from "./spawn-cli.js";
 
 const skip = TEST_PG === undefined ? "set FAILCOST_TEST_PG to run the PostgreSQL ledger tests" : false;
-const CLI = fileURLToPath(new URL("./run-cli.ts", import.meta.url));
-
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 if (TEST_PG !== undefined) ledgerContract("PostgreSQL", () => openLedger(freshPgTarget().url));
 
