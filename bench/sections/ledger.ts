@@ -75,60 +75,64 @@ async function audits(ledger: Ledger, label: string, policies: readonly Policy[]
   console.log(`${label} audit, a fifth of the time span (--since/--until): ${partS.toFixed(2)} s, read ${part.events.toLocaleString("en-US")} of ${stats.events.toLocaleString("en-US")} events for ${part.jobs.toLocaleString("en-US")} jobs`);
 }
 
-/** The ledger's benchmark. */
+async function benchSqlite(file: string, events: number, policies: readonly Policy[]): Promise<void> {
+  const sqlite = await openLedger(file);
+  const { seconds, cpu, added } = await timeAppend(sqlite, events);
+  console.log(`SQLite append: ${added.toLocaleString("en-US")} events in ${seconds.toFixed(1)} s: ${rate(added, seconds)} (${rate(added, cpu)} of CPU time)`);
+  const again = await timeAppend(sqlite, events);
+  console.log(`SQLite append of the same events again (all known): ${rate(events, again.seconds)}`);
+  await audits(sqlite, "SQLite", policies);
+  await sqlite.close();
+  // Closed, the write-ahead log is folded in: the file is the ledger's whole size.
+  const bytes = statSync(file).size;
+  console.log(`SQLite size: ${mb(bytes)}, ${mb((bytes / added) * 1e6)} per million events`);
+}
+
+async function benchFileIngest(dir: string, events: number): Promise<void> {
+  const jsonl = join(dir, "events.jsonl");
+  await writeEventsFile(jsonl, { events, ...WORKLOAD });
+  const ledger = await openLedger(join(dir, "from-file.db"));
+  const t = performance.now();
+  const r = await ingestFiles(ledger, [jsonl]);
+  const s = (performance.now() - t) / 1000;
+  console.log(`SQLite ingest from a JSON Lines file (${mb(statSync(jsonl).size)}; read, check, append): ${rate(r.events, s)}`);
+  await ledger.close();
+}
+
+async function benchPostgres(url: string, events: number, policies: readonly Policy[]): Promise<void> {
+  const schema = `failcost_bench_${randomBytes(4).toString("hex")}`;
+  const target = new URL(url);
+  target.searchParams.set("schema", schema);
+  const postgres = await openLedger(target.href);
+  try {
+    const p = await timeAppend(postgres, events);
+    const stats = await postgres.stats();
+    console.log(`PostgreSQL append: ${p.added.toLocaleString("en-US")} events in ${p.seconds.toFixed(1)} s: ${rate(p.added, p.seconds)} (client CPU: ${rate(p.added, p.cpu)})`);
+    console.log(`PostgreSQL size: ${mb(stats.bytes!)}, ${mb((stats.bytes! / p.added) * 1e6)} per million events (tables and indexes)`);
+    await audits(postgres, "PostgreSQL", policies);
+  } finally {
+    await postgres.close();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
+  }
+}
+
+/** The ledger's benchmark: `--events=N` (default 1M), `--no-file`, `--pg=URL`, `--pg-only`. */
 export const section: BenchSection = {
   name: "ledger: ingest into SQLite and PostgreSQL, size, audits",
   async run(args) {
     const events = Number(option(args, "events") ?? 1_000_000);
-    const skipFile = args.includes("--no-file");
+    const pgOnly = args.includes("--pg-only");
     const dir = mkdtempSync(join(tmpdir(), "failcost-bench-ledger-"));
     const policies = await loadPolicies([fileURLToPath(new URL("../../examples/policies", import.meta.url))]);
     try {
-      const file = join(dir, "ledger.db");
-      const sqlite = await openLedger(file);
-      const { seconds, cpu, added } = await timeAppend(sqlite, events);
-      console.log(`SQLite append: ${added.toLocaleString("en-US")} events in ${seconds.toFixed(1)} s: ${rate(added, seconds)} (${rate(added, cpu)} of CPU time)`);
-      const again = await timeAppend(sqlite, events);
-      console.log(`SQLite append of the same events again (all known): ${rate(events, again.seconds)}`);
-      await audits(sqlite, "SQLite", policies);
-      await sqlite.close();
-      // Closed, the write-ahead log is folded in: the file is the ledger's whole size.
-      const bytes = statSync(file).size;
-      console.log(`SQLite size: ${mb(bytes)}, ${mb((bytes / added) * 1e6)} per million events`);
-
-      if (!skipFile) {
-        const jsonl = join(dir, "events.jsonl");
-        await writeEventsFile(jsonl, { events, ...WORKLOAD });
-        const fromFile = await openLedger(join(dir, "from-file.db"));
-        const t = performance.now();
-        const r = await ingestFiles(fromFile, [jsonl]);
-        const s = (performance.now() - t) / 1000;
-        console.log(`SQLite ingest from a JSON Lines file (${mb(statSync(jsonl).size)}; read, check, append): ${rate(r.events, s)}`);
-        await fromFile.close();
-      }
-
+      if (!pgOnly) await benchSqlite(join(dir, "ledger.db"), events, policies);
+      if (!pgOnly && !args.includes("--no-file")) await benchFileIngest(dir, events);
       const url = option(args, "pg") ?? process.env.FAILCOST_TEST_PG;
-      if (url === undefined || url === "") {
-        console.log("PostgreSQL: skipped (set FAILCOST_TEST_PG or --pg=URL)");
-        return;
-      }
-      const schema = `failcost_bench_${randomBytes(4).toString("hex")}`;
-      const target = new URL(url);
-      target.searchParams.set("schema", schema);
-      const postgres = await openLedger(target.href);
-      try {
-        const p = await timeAppend(postgres, events);
-        const stats = await postgres.stats();
-        console.log(`PostgreSQL append: ${p.added.toLocaleString("en-US")} events in ${p.seconds.toFixed(1)} s: ${rate(p.added, p.seconds)} (client CPU: ${rate(p.added, p.cpu)})`);
-        console.log(`PostgreSQL size: ${mb(stats.bytes!)}, ${mb((stats.bytes! / p.added) * 1e6)} per million events (tables and indexes)`);
-        await audits(postgres, "PostgreSQL", policies);
-      } finally {
-        await postgres.close();
-        const client = new pg.Client({ connectionString: url });
-        await client.connect();
-        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        await client.end();
-      }
+      if (url === undefined || url === "") console.log("PostgreSQL: skipped (set FAILCOST_TEST_PG or --pg=URL)");
+      else await benchPostgres(url, events, policies);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -86,6 +86,21 @@ export async function openPostgresStore(target: string): Promise<LedgerStore> {
     return [b.since, b.until, b.provider, b.model];
   };
 
+  // A filtered scan's plans need row statistics; a freshly filled ledger may have none yet (the
+  // autovacuum daemon gathers them later), and without them the planner can pick an index that
+  // makes a job page cost a scan of the whole time range. Gather them once, when missing or stale.
+  let analyzed = false;
+  const ensureStatistics = async (): Promise<void> => {
+    if (analyzed) return;
+    analyzed = true;
+    const stale = await pool.query(
+      `SELECT 1 FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = 'attempts'
+         AND (coalesce(last_analyze, last_autoanalyze) IS NULL OR n_mod_since_analyze > n_live_tup / 5)`,
+      [schema],
+    );
+    if (stale.rows.length > 0) await pool.query(`ANALYZE ${s}.attempts, ${s}.events`);
+  };
+
   return {
     write,
     async eventPage(after, limit) {
@@ -95,6 +110,7 @@ export async function openPostgresStore(target: string): Promise<LedgerStore> {
       return { items: toRows(found), next: found.length < limit || !last ? undefined : [Number(last.micros), Number(last.hash)] };
     },
     async jobPage(query, after, limit): Promise<Page<string>> {
+      await ensureStatistics();
       const [st, j, a] = (after as [number, string, number] | undefined) ?? [Number.MIN_SAFE_INTEGER, "", 0];
       const found = (
         await pool.query<{ job: string; attempt: number; start: string }>(
