@@ -54,6 +54,9 @@ function open(file: string, options: SqliteLedgerOptions): Database.Database {
   try {
     if (options.create !== false) mkdirSync(dirname(file), { recursive: true });
     db = new Database(file, { timeout: 30_000 });
+    // New files only: larger pages hold more ~300-byte event rows and index entries per write
+    // (about a quarter faster ingest); an existing ledger keeps its page size.
+    db.pragma("page_size = 16384");
     // WAL: readers (the dashboard) never block the writer, nor the writer them. NORMAL sync is
     // safe against a killed process; a power cut may lose the last transactions, never corrupt.
     db.pragma("journal_mode = WAL");
