@@ -51,6 +51,13 @@ export class StrictError extends FailcostError {
   }
 }
 
+/** A check the user asked for failed: `reconcile --fail-over` exceeded, or a bill with bad rows (exit 1). */
+export class CheckError extends FailcostError {
+  constructor(message: string) {
+    super(message, 1);
+  }
+}
+
 /** True for any of failcost's own errors. */
 export function isFailcostError(e: unknown): e is FailcostError {
   return typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;

@@ -1,4 +1,5 @@
 import { Argument, Option, type Command } from "commander";
+import { defineExport, defineForecast, defineReconcile } from "../reconcile/command-options.js";
 import type { CliIo } from "./io.js";
 
 /** A command's function: positional arguments, parsed options, where to write; returns the exit code. */
@@ -87,4 +88,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         .option("--strict", "exit 1 if any object could not be imported"),
     load: async () => (await import("./commands/import.js")).importCommand,
   },
+  { name: "export", summary: "billed cost per attempt as FOCUS 1.3 CSV (export focus), or the raw events as JSON Lines (export events)", define: defineExport, load: async () => (await import("./commands/export.js")).exportCommand },
+  { name: "reconcile", summary: "the provider's bill against the ledger by request id: matched, mismatches, charged failures and duplicates, unknown and missing charges", define: defineReconcile, load: async () => (await import("./commands/reconcile.js")).reconcile },
+  { name: "forecast", summary: "what N jobs will cost and waste, from a small trial, under retry strategies side by side", define: defineForecast, load: async () => (await import("./commands/forecast.js")).forecastCommand },
 ];

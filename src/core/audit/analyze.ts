@@ -41,8 +41,11 @@ export interface AuditedAttempt extends Judgement {
   readonly high: bigint;
 }
 
-/** Called with each job's audited attempts (those that passed the filters), in attempt order. */
-export type AttemptVisitor = (attempts: readonly AuditedAttempt[], scale: number) => void;
+/**
+ * Called with each job's audited attempts (those that passed the filters), in attempt order,
+ * the money scale of their amounts, and the report's currency.
+ */
+export type AttemptVisitor = (attempts: readonly AuditedAttempt[], scale: number, currency: string) => void;
 
 function maxScale(current: number, d: Decimal | undefined): number {
   return d === undefined ? current : Math.max(current, scaleOf(d));
@@ -92,7 +95,7 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
   const claimed = new Set<Charge>();
   if (collected.charges.size > 0) {
     for (let i = 0; i < table.size; i++) {
-      const rid = table.requestId[i];
+      const rid = table.requestIds.get(i);
       if (rid === undefined) continue;
       const provider = table.providers[table.provider[i]!]!;
       const others = table.otherRequestIds(i);
@@ -127,7 +130,7 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
   const tally = new Tally(scales.money, options.topJobs ?? 10);
   const memo = createPriceMemo();
   const sdkRetries = new SdkRetryTally(options.sdkRetries ?? [], scales.money);
-  for (let j = 0; j < table.jobNames.length; j++) {
+  for (let j = 0; j < table.jobs.count; j++) {
     const rows = table.attemptsOfJob(j).map((i) => table.view(i));
     if (rows.length > 1) rows.sort((a, b) => a.attempt - b.attempt);
     const judged: Judgement<AttemptRow>[] = [];
@@ -182,7 +185,7 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
     if (audited.length === 0) continue;
     tally.addJob(audited);
     sdkRetries.addJob(audited);
-    visit?.(audited, scales.money);
+    visit?.(audited, scales.money, currency);
   }
 
   for (const [provider, n] of missing.policy) problems.push({ why: `no billing policy for provider '${provider}': ${n} attempts are not priced (add a policy file for it)`, provider });
@@ -246,8 +249,8 @@ function auditedAttempt(j: Judgement, priced: PricedAttempt | undefined, charged
 }
 
 function findRow(table: AttemptTable, job: string, attempt: number, provider: string): number | undefined {
-  const j = table.jobIndex.get(job);
-  if (j === undefined) return undefined;
+  const j = table.jobs.get(job);
+  if (j === -1) return undefined;
   for (const i of table.attemptsOfJob(j)) if (table.attempt[i] === attempt && table.providers[table.provider[i]!] === provider) return i;
   return undefined;
 }
