@@ -84,7 +84,10 @@ export async function readLines(path: string, visit: LineVisitor, onProgress?: P
       if (end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
     }
     try {
-      return visit(buf, start, end, line)?.catch((error: unknown) => {
+      // A visitor typed to return void may still return a value: only a promise pauses.
+      const pending: unknown = visit(buf, start, end, line);
+      if (!(pending instanceof Promise)) return;
+      return pending.catch((error: unknown) => {
         visitorError = { error };
         throw error;
       });
