@@ -22,7 +22,7 @@ export function isPostgresTarget(target: string): boolean {
 export async function openLedger(target: string = DEFAULT_LEDGER, options: OpenLedgerOptions = {}): Promise<Ledger> {
   if (isPostgresTarget(target)) {
     const { openPostgresLedger } = await import("./postgres/open-postgres-ledger.js");
-    return openPostgresLedger(target);
+    return openPostgresLedger(target, options);
   }
   const { openSqliteLedger } = await import("./sqlite/open-sqlite-ledger.js");
   return openSqliteLedger(target, options);

@@ -74,7 +74,11 @@ describe("PostgreSQL ledger", { skip }, () => {
     assert.equal(version, POSTGRES_SCHEMA_VERSION);
   });
 
-  it("refuses a schema from a newer failcost, and names the server without its password", async () => {
+  it("refuses a schema from a newer failcost, a missing ledger when reading, and names the server without its password", async () => {
+    const missing = freshPgTarget();
+    await assert.rejects(openLedger(missing.url, { create: false }), (e) => isLedgerError(e) && /no ledger in schema/.test(e.message));
+    const created = await withPgClient(async (c) => (await c.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [missing.schema])).rows.length);
+    assert.equal(created, 0, "reading creates nothing");
     const { url, schema } = freshPgTarget();
     await (await openLedger(url)).close();
     await withPgClient((c) => c.query(`UPDATE "${schema}".ledger_schema SET version = $1`, [POSTGRES_SCHEMA_VERSION + 1]));

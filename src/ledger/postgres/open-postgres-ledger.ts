@@ -4,8 +4,9 @@ import { openPostgresStore } from "./postgres-store.js";
 
 /**
  * Opens the PostgreSQL ledger at `url` (`?schema=name`, default `failcost`), creating or
- * upgrading its schema in place. Throws LedgerError when it cannot connect or the schema is newer.
+ * upgrading its schema in place (`create: false`: a missing ledger is an error). Throws
+ * LedgerError when it cannot connect or the schema is newer.
  */
-export async function openPostgresLedger(url: string): Promise<Ledger> {
-  return createLedger(await openPostgresStore(url));
+export async function openPostgresLedger(url: string, options: { readonly create?: boolean } = {}): Promise<Ledger> {
+  return createLedger(await openPostgresStore(url, options));
 }

@@ -54,16 +54,18 @@ export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.length;
 /**
  * Brings the schema to `target` (default: the latest), all steps in one transaction under an
  * advisory lock, so processes opening the ledger at once upgrade it once. Refuses a schema
- * written by a newer failcost.
+ * written by a newer failcost, and (unless `create`) a schema that holds no ledger.
  */
-export async function migratePostgres(client: pg.ClientBase, schema: string, display: string, target = POSTGRES_SCHEMA_VERSION): Promise<void> {
+export async function migratePostgres(client: pg.ClientBase, schema: string, display: string, target = POSTGRES_SCHEMA_VERSION, create = true): Promise<void> {
   const q = `"${schema}"`;
   const current = async (): Promise<number | undefined> => {
     // Fails while the schema does not exist yet: then it needs every step.
     const r = await client.query<{ version: number }>(`SELECT version FROM ${q}.ledger_schema`).catch(() => undefined);
     return r?.rows[0]?.version;
   };
-  if ((await current()) === target) return;
+  const version = await current();
+  if (version === target) return;
+  if (version === undefined && !create) throw new LedgerError(`no ledger in schema ${schema} of ${display} (run failcost ingest first)`, display);
   for (let attempt = 1; ; attempt++) {
     try {
       await upgrade(client, schema, display, target);

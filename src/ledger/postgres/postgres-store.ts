@@ -25,7 +25,7 @@ const toRows = (rows: RawRow[]): LedgerRow[] => rows.map((r) => ({ micros: Numbe
  * identity, so concurrent writers of overlapping files add each event once; rows are merged in
  * identity order, and a deadlock or serialization failure retries the whole transaction.
  */
-export async function openPostgresStore(target: string): Promise<LedgerStore> {
+export async function openPostgresStore(target: string, options: { readonly create?: boolean } = {}): Promise<LedgerStore> {
   const { connectionString, schema, display } = parsePostgresTarget(target);
   const pool = new pg.Pool({ connectionString, max: 4, application_name: "failcost" });
   pool.on("error", () => {
@@ -46,7 +46,7 @@ export async function openPostgresStore(target: string): Promise<LedgerStore> {
   try {
     const client = await pool.connect();
     try {
-      await migratePostgres(client, schema, display);
+      await migratePostgres(client, schema, display, undefined, options.create !== false);
     } finally {
       client.release();
     }
