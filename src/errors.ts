@@ -82,3 +82,18 @@ export function isPolicyError(e: unknown): e is PolicyError {
 export function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
+
+/** A ledger cannot be opened or used: not a ledger, a newer schema, a database that refused (exit 2). */
+export class LedgerError extends FailcostError {
+  constructor(
+    message: string,
+    readonly target: string,
+  ) {
+    super(message, 2);
+  }
+}
+
+/** True for a ledger error. */
+export function isLedgerError(e: unknown): e is LedgerError {
+  return isFailcostError(e) && e instanceof LedgerError;
+}

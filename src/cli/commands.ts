@@ -1,4 +1,4 @@
-import { Option, type Command } from "commander";
+import { Argument, Option, type Command } from "commander";
 import { defineExport, defineForecast, defineReconcile } from "../reconcile/command-options.js";
 import type { CliIo } from "./io.js";
 
@@ -36,8 +36,33 @@ export const COMMANDS: readonly CommandSpec[] = [
         .option("--model <name>", "only this model")
         .option("--top <n>", "how many of the most wasteful jobs to list", "10")
         .option("--threads <n>", "worker threads for big inputs (default: one per core, up to 4)")
+        .option("--db <ledger>", "audit the ledger instead of files (an SQLite file or postgres:// URL)")
         .option("--no-progress", "no progress line on stderr"),
     load: async () => (await import("./commands/audit.js")).audit,
+  },
+  {
+    name: "ingest",
+    summary: "add event files to the ledger, once: events already there are not added again",
+    define: (cmd) =>
+      cmd
+        .argument("<files...>", "event files (JSON Lines, .jsonl.gz too)")
+        .option("--db <ledger>", "SQLite file or postgres://…?schema=name URL (default $FAILCOST_DB, else ./failcost.db)")
+        .option("--json", "print the counts as JSON")
+        .option("--strict", "ingest nothing (exit 1) if any line is a problem")
+        .addOption(new Option("--batch <n>", "events per transaction").default("10000").hideHelp())
+        .option("--no-progress", "no progress line on stderr"),
+    load: async () => (await import("./commands/ingest.js")).ingest,
+  },
+  {
+    name: "ledger",
+    summary: "the ledger's size and span (stats), or remove old jobs (prune --before DATE)",
+    define: (cmd) =>
+      cmd
+        .addArgument(new Argument("<action>", "stats or prune").choices(["stats", "prune"]))
+        .option("--db <ledger>", "SQLite file or postgres://…?schema=name URL (default $FAILCOST_DB, else ./failcost.db)")
+        .option("--before <date>", "prune: remove jobs whose every event came before this date or time")
+        .option("--json", "print as JSON"),
+    load: async () => (await import("./commands/ledger.js")).ledger,
   },
   {
     name: "policies",
