@@ -14,8 +14,11 @@ export default tseslint.config(
     rules: {
       // Unused names are errors, except the `_` prefix used to drop a field on purpose.
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
-      // Floating promises lose errors in retry, poll and webhook code.
-      "@typescript-eslint/no-floating-promises": "error",
+      // Floating promises lose errors in retry, poll and webhook code; node:test's describe/it are safe.
+      "@typescript-eslint/no-floating-promises": [
+        "error",
+        { allowForKnownSafeCalls: [{ from: "package", package: "node:test", name: ["describe", "it", "test", "suite", "before", "after", "beforeEach", "afterEach"] }] },
+      ],
     },
   },
   {

@@ -14,3 +14,4 @@ export type { AuditOptions, AuditedAttempt, AttemptVisitor } from "./audit/analy
 export type { AttemptView } from "./audit/attempt-view.js";
 export type { PricedAttempt, AttemptClass } from "./audit/price-attempt.js";
 export * from "./ledger.js";
+export * from "./attempt-cost.js";

@@ -1,0 +1,23 @@
+/** Microseconds since the epoch as ISO 8601 with six decimals and `Z`: `2026-11-01T10:00:00.123456Z`. */
+export function isoMicros(micros: number): string {
+  const ms = Math.floor(micros / 1000);
+  const rest = String(micros - ms * 1000).padStart(3, "0");
+  return `${new Date(ms).toISOString().slice(0, -1)}${rest}Z`;
+}
+
+/**
+ * Event times that only go forward: each call returns a later microsecond than the one before,
+ * so two events of one attempt never share a time (the ledger keeps identical events once).
+ */
+export class EventClock {
+  private last = 0;
+
+  constructor(private readonly nowMs: () => number) {}
+
+  /** The next event time, in µs since the epoch. */
+  next(): number {
+    const now = Math.floor(this.nowMs() * 1000);
+    this.last = now > this.last ? now : this.last + 1;
+    return this.last;
+  }
+}
