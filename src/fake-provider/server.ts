@@ -56,15 +56,24 @@ const PREFIXES = [
   ["/openai/v1", "openai"],
 ] as const;
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  if (chunks.length === 0) return undefined;
+/** A body as the APIs read it: JSON, or the text fields of a multipart form (OpenAI's video create). */
+async function parseBody(bytes: Uint8Array, contentType: string | undefined): Promise<unknown> {
+  if (bytes.length === 0) return undefined;
+  if (contentType?.startsWith("multipart/form-data")) {
+    const form = await new Response(bytes as BodyInit, { headers: { "content-type": contentType } }).formData();
+    return Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string"));
+  }
   try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    return JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     return undefined;
   }
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return parseBody(Buffer.concat(chunks), req.headers["content-type"]);
 }
 
 function webhookBody(job: FakeJob, base: string, now: number): unknown {
@@ -145,14 +154,10 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     const href = request ? request.url : input instanceof URL ? input.href : (input as string);
     const headers: IncomingHttpHeaders = {};
     new Headers(init?.headers ?? request?.headers).forEach((v, k) => (headers[k] = v));
-    const raw = init?.body ?? (request ? await request.text() : undefined);
-    const text = raw == null ? "" : typeof raw === "string" ? raw : raw instanceof Uint8Array ? new TextDecoder().decode(raw) : await new Response(raw).text();
+    const raw = init?.body ?? (request ? await request.arrayBuffer() : undefined);
     let json: unknown;
-    try {
-      json = text === "" ? undefined : JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
+    if (raw instanceof FormData) json = Object.fromEntries([...raw.entries()].filter(([, v]) => typeof v === "string"));
+    else if (raw != null) json = await parseBody(new Uint8Array(await new Response(raw).arrayBuffer()), headers["content-type"] as string | undefined);
     const u = new URL(href);
     const r = await respond((init?.method ?? request?.method ?? "GET").toUpperCase(), `${u.pathname}${u.search}`, headers, json);
     const res = new Response(r.body === "" ? null : r.body, { status: r.status, headers: r.headers });

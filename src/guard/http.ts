@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { abortReason } from "./clock.js";
 
 /** A request as the guard handles it: its body read once, so it can be hashed and sent again. */
@@ -9,7 +10,7 @@ export interface Outgoing {
   readonly body: Uint8Array | FormData | undefined;
   /** The bytes, for hashing (undefined for form data). */
   readonly bytes: Uint8Array | undefined;
-  /** The body parsed as JSON, where it is JSON. */
+  /** The body parsed as JSON, where it is JSON (form data: its fields, files by digest). */
   readonly json: unknown;
   readonly signal: AbortSignal | undefined;
   /** Other init fields (`redirect`, `keepalive`, …) passed through. */
@@ -45,6 +46,21 @@ async function bodyBytes(body: BodyInit | null | undefined): Promise<Uint8Array 
   return new Uint8Array(await new Response(body).arrayBuffer());
 }
 
+/**
+ * Form data as a plain object for hashing and reading fields: text fields as they are, files as
+ * their name, type, size and SHA-256 (never their bytes).
+ */
+export async function formFields(form: FormData): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of form.entries()) {
+    out[k] =
+      typeof v === "string"
+        ? v
+        : { name: v.name, type: v.type, size: v.size, sha256: createHash("sha256").update(new Uint8Array(await v.arrayBuffer())).digest("hex") };
+  }
+  return out;
+}
+
 /** Reads a fetch call's request once: URL, method, headers, body (as bytes) and signal. */
 export async function readOutgoing(input: RequestInfo | URL, init: RequestInit | undefined, url: string, method: string): Promise<Outgoing> {
   const fromRequest = typeof input === "object" && !(input instanceof URL) ? input : undefined;
@@ -54,8 +70,9 @@ export async function readOutgoing(input: RequestInfo | URL, init: RequestInit |
   if (init?.body != null) body = await bodyBytes(init.body);
   else if (fromRequest && fromRequest.body) body = new Uint8Array(await fromRequest.clone().arrayBuffer());
   const bytes = body instanceof Uint8Array ? body : undefined;
+  const json = body instanceof FormData ? await formFields(body) : parseJson(bytes);
   const { body: _b, headers: _h, method: _m, signal: _s, ...rest } = init ?? {};
-  return { url, method, headers, body, bytes, json: parseJson(bytes), signal: init?.signal ?? fromRequest?.signal ?? undefined, rest };
+  return { url, method, headers, body, bytes, json, signal: init?.signal ?? fromRequest?.signal ?? undefined, rest };
 }
 
 /** A response whose body has been read, and a fresh copy of it for the caller. */

@@ -7,7 +7,7 @@ const SYNC: readonly [RegExp, Kind][] = [
   [/^\/(chat\/completions|responses|completions)\/?$/, "text"],
   [/^\/audio\/speech\/?$/, "audio"],
 ];
-const VIDEO_CREATE = /^\/videos(\/[^/]+\/remix)?\/?$/;
+const VIDEO_CREATE = /^\/videos(\/[^/]+\/remix|\/edits|\/extensions)?\/?$/;
 const VIDEO_ONE = /^\/videos\/([^/]+)\/?$/;
 
 /**
