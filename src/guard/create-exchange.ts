@@ -145,7 +145,8 @@ export async function handleCreate(core: GuardCore, r: Routed, input: RequestInf
     }
     if (sent.res instanceof Response) return sent.res;
     const ok = sent.res?.ok === true;
-    if (ok || core.s.mode === "record" || att.phase === "unknown") {
+    // A lost response is retried only with an idempotency key (the provider may have the job).
+    if (ok || core.s.mode === "record" || (att.phase === "unknown" && idemHeader === undefined)) {
       if (sent.error !== undefined) throw sent.error as Error;
       return sent.res!.response;
     }

@@ -168,7 +168,7 @@ export function createGuard(options: GuardOptions = {}): Guard {
     flush: async () => core.s.recorder?.flush(),
     async close() {
       core.closing.abort();
-      await core.s.recorder?.flush();
+      await core.s.recorder?.close();
       if (owned) await (sink as { close?: () => Promise<void> }).close?.();
     },
   };

@@ -3,7 +3,7 @@ import { BudgetExceededError, DuplicateInputError, GuardRefusal, RetryRefusedErr
 import { budgetPeriod, isBudgetRefusal, type Reservation } from "./budget-book.js";
 import type { GuardCore } from "./guard-core.js";
 import { decideRetry, type RetryRefusal } from "./retry-policy.js";
-import { isLive, type JobState } from "./state.js";
+import { isBusy, type JobState } from "./state.js";
 
 /** What a create asks for, as the gate sees it. */
 export interface GateRequest {
@@ -47,7 +47,7 @@ async function checkRetry(core: GuardCore, job: JobState, req: GateRequest): Pro
   if (made >= policy.maxAttempts) {
     return new RetryRefusedError(`failcost guard: job '${job.key}' not sent again: ${RETRY_WORDS.attempts} (${policy.maxAttempts})${lastWords(job)}`, job.key, "attempts");
   }
-  if (made === 0 || !job.last || job.attempts.some(isLive)) return undefined;
+  if (made === 0 || !job.last || job.attempts.some(isBusy)) return undefined;
   const decision = decideRetry(policy, {
     next: made + 1,
     last: job.last,

@@ -11,7 +11,7 @@ import type { Recorder } from "./recorder.js";
 import { RetryBudget, type RetryBudgetOptions } from "./retry-budget.js";
 import type { RetryPolicy } from "./retry-policy.js";
 import type { EndpointTable, ProviderShape } from "./shapes/index.js";
-import { isLive, newJobState, type AttemptState, type JobState } from "./state.js";
+import { isBusy, isLive, newJobState, type AttemptState, type JobState } from "./state.js";
 import type { GuardStats } from "./stats.js";
 
 /** The guard's settings once defaults are applied. */
@@ -120,8 +120,9 @@ export class GuardCore {
     const run = this.als.getStore();
     if (run) return run.state;
     const prev = this.autoJobs.get(inputHash);
-    // A call outside guard.job with the same input right after one that was given up is its retry.
-    if (prev?.last && !prev.attempts.some(isLive) && this.now() - prev.last.at < this.s.duplicateWindowMs) return prev;
+    // A call outside guard.job with the same input right after one that was given up (or whose
+    // response was lost) is its retry, as an SDK's own retries are.
+    if (prev?.last && !prev.attempts.some(isBusy) && this.now() - prev.last.at < this.s.duplicateWindowMs) return prev;
     const suffix = Math.floor(this.s.random() * 36 ** 6).toString(36).padStart(6, "0");
     const job = newJobState(`auto-${inputHash.slice(7, 19)}-${suffix}`, true, 1);
     this.autoJobs.set(inputHash, job);

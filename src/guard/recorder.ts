@@ -37,6 +37,18 @@ export class Recorder {
   ) {
     this.batchSize = options.batchSize ?? 500;
     this.flushMs = options.flushMs ?? 25;
+    // A process that ends without close() still writes what it recorded.
+    process.on("beforeExit", this.onExit);
+  }
+
+  private readonly onExit = (): void => {
+    if (this.queue.length > 0 && this.writing === undefined) this.kick();
+  };
+
+  /** Flushes and stops watching for the process's exit. */
+  async close(): Promise<void> {
+    await this.flush();
+    process.off("beforeExit", this.onExit);
   }
 
   /** Queues one event at `micros`. */
@@ -79,7 +91,7 @@ export class Recorder {
         } catch (e) {
           this.failures++;
           this.options.onError?.(e);
-          await this.clock.sleep(Math.min(5000, 50 * 2 ** Math.min(this.failures, 7)));
+          await this.clock.sleep(Math.min(5000, 50 * 2 ** Math.min(this.failures, 7)), undefined, true);
         }
       }
     } finally {

@@ -69,3 +69,8 @@ export function isLive(a: AttemptState): boolean {
   if (a.timedOut || a.cancelRequested) return false;
   return a.outcome === undefined || a.outcome === "succeeded";
 }
+
+/** True while the attempt is in flight or has succeeded: a new create then is no retry of it. */
+export function isBusy(a: AttemptState): boolean {
+  return a.phase === "sending" || a.phase === "running" || a.outcome === "succeeded";
+}

@@ -54,7 +54,7 @@ export function track(core: GuardCore, att: AttemptState): void {
   const until = core.now() + core.s.trackMs;
   const loop = async (): Promise<void> => {
     for (let n = 0; att.phase === "running" && core.now() < until; n++) {
-      await core.s.clock.sleep(pollDelayMs(n, { minMs, maxMs: Math.max(minMs, core.s.maxPollMs) }), core.closing.signal);
+      await core.s.clock.sleep(pollDelayMs(n, { minMs, maxMs: Math.max(minMs, core.s.maxPollMs) }), core.closing.signal, true);
       if (att.phase !== "running") break;
       try {
         await pollOnce(core, att);

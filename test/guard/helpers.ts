@@ -12,9 +12,9 @@ export function fastClock(factor = 0.001): Clock & { readonly sleeps: number[] }
   return {
     sleeps,
     now: () => systemClock.now(),
-    sleep(ms, signal) {
+    sleep(ms, signal, background) {
       sleeps.push(ms);
-      return systemClock.sleep(ms * factor, signal);
+      return systemClock.sleep(ms * factor, signal, background);
     },
   };
 }
