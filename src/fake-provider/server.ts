@@ -157,7 +157,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     const raw = init?.body ?? (request ? await request.arrayBuffer() : undefined);
     let json: unknown;
     if (raw instanceof FormData) json = Object.fromEntries([...raw.entries()].filter(([, v]) => typeof v === "string"));
-    else if (raw != null) json = await parseBody(new Uint8Array(await new Response(raw).arrayBuffer()), headers["content-type"] as string | undefined);
+    else if (raw != null) json = await parseBody(new Uint8Array(await new Response(raw).arrayBuffer()), headers["content-type"]);
     const u = new URL(href);
     const r = await respond((init?.method ?? request?.method ?? "GET").toUpperCase(), `${u.pathname}${u.search}`, headers, json);
     const res = new Response(r.body === "" ? null : r.body, { status: r.status, headers: r.headers });
