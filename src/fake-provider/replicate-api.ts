@@ -47,7 +47,7 @@ function create(ctx: FakeContext, req: FakeRequest, model: string | undefined): 
   const body = isJson(req.json) ? req.json : {};
   const name = model ?? text(body.version) ?? "unknown";
   const input = isJson(body.input) ? body.input : {};
-  const job = ctx.create("replicate", name, { input, version: body.version }, { image: whole(input.num_outputs, 1) }, text(body.webhook));
+  const job = ctx.create("replicate", name, input, { image: whole(input.num_outputs, 1) }, text(body.webhook));
   if (typeof job === "string") {
     const r = REJECTIONS[job];
     return { ...r, ...(job === "rate_limit" ? { headers: { "retry-after": String(ctx.settings.retryAfterSeconds) } } : {}) };

@@ -137,7 +137,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     await wait(Math.round(between(settings.latencyMs, draw(settings.seed, "latency", `${key}#${n}`))));
     if (reply.later) {
       await wait(reply.later.until - clock.now());
-      reply = reply.later.reply(clock.now());
+      reply = reply.later.reply(Math.max(clock.now(), reply.later.until));
     }
     return { status: reply.status, headers: { "content-type": "application/json", ...reply.headers }, body: reply.body === undefined ? "" : JSON.stringify(reply.body) };
   };

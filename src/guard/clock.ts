@@ -29,7 +29,7 @@ export const systemClock: Clock = {
       const timer = setTimeout(() => {
         signal?.removeEventListener("abort", onAbort);
         resolve();
-      }, Math.max(0, ms));
+      }, Math.max(0, Math.ceil(ms)));
       if (background) timer.unref?.();
       signal?.addEventListener("abort", onAbort, { once: true });
     });

@@ -52,6 +52,7 @@ function onResponse(core: GuardCore, att: AttemptState, b: Buffered, sync: boole
   const facts = core.formatFor(att.provider)?.readJobObject(b.json, b.headers);
   const ended = typeof facts === "object" && core.completeFrom(att, facts);
   if (sync && !ended) core.complete(att, { outcome: "succeeded" });
+  core.applyEarly(att);
   if (att.timedOut && att.phase === "running") cancelAndTrack(core, att);
 }
 

@@ -72,6 +72,7 @@ export class GuardCore {
   private readonly byRequest = new Map<string, AttemptState>();
   private readonly byInput = new Map<string, AttemptState[]>();
   private readonly doneQueue: AttemptState[] = [];
+  private readonly early = new Map<string, { deliver: (att: AttemptState) => void; at: number }>();
   private policies = new Map<string, Policy>();
 
   constructor(
@@ -181,6 +182,26 @@ export class GuardCore {
   /** Makes an attempt findable by its provider request id. */
   register(att: AttemptState): void {
     if (att.requestId !== undefined) this.byRequest.set(`${att.provider}\0${att.requestId}`, att);
+  }
+
+  /**
+   * Keeps a webhook that arrived before the create's response named its job (a fast job can
+   * finish first), for a few minutes; `applyEarly` delivers it once the attempt is known.
+   */
+  holdEarly(provider: string, requestId: string, deliver: (att: AttemptState) => void): void {
+    const now = this.now();
+    for (const [k, v] of this.early) if (v.at < now - 300_000 || this.early.size > 1000) this.early.delete(k);
+    this.early.set(`${provider}\0${requestId}`, { deliver, at: now });
+  }
+
+  /** Delivers a webhook held for this attempt, if one came early. */
+  applyEarly(att: AttemptState): void {
+    if (att.requestId === undefined || this.early.size === 0) return;
+    const key = `${att.provider}\0${att.requestId}`;
+    const held = this.early.get(key);
+    if (!held) return;
+    this.early.delete(key);
+    held.deliver(att);
   }
 
   attemptFor(provider: string, requestId: string): AttemptState | undefined {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GuardCore } from "./guard-core.js";
+import type { AttemptState } from "./state.js";
 import { verifyWebhook } from "./standard-webhooks.js";
 import { UsageError } from "../errors.js";
 
@@ -81,15 +82,19 @@ export function createWebhookHandler(core: GuardCore, options: WebhookOptions): 
       if (seen.size > 10_000) seen.clear();
       seen.add(id);
     }
+    const deliver = (a: AttemptState): void => {
+      core.stats.webhooks.accepted++;
+      core.record(a, "webhook_delivered");
+      a.lastBody = json;
+      if (core.completeFrom(a, facts)) a.finalBody = json;
+    };
     if (!att) {
       core.stats.webhooks.unmatched++;
       core.notice({ kind: "webhook_unmatched", provider: options.provider, requestId: facts.requestId });
-      return reply(res, 202, "accepted: no job of this guard has that request id");
+      core.holdEarly(options.provider, facts.requestId, deliver);
+      return reply(res, 202, "accepted: no job of this guard has that request id (yet)");
     }
-    core.stats.webhooks.accepted++;
-    core.record(att, "webhook_delivered");
-    att.lastBody = json;
-    if (core.completeFrom(att, facts)) att.finalBody = json;
+    deliver(att);
     reply(res, 200, "ok");
   };
   return (req, res, next) => {

@@ -26,7 +26,7 @@ function create(f: typeof fetch, base: string, prompt: string): Promise<Response
 function promptWith(fake: FakeProvider, first: string, second: string): string {
   for (let i = 0; i < 10_000; i++) {
     const prompt = `p${i}`;
-    const key = `replicate|${MODEL}|${canonicalJson({ input: { prompt } })}`;
+    const key = `replicate|${MODEL}|${canonicalJson({ prompt })}`;
     const kind = (k: number): string => {
       const f = decideCreate(fake.settings, key, k);
       return f.kind === "reject" ? f.failure : "accept";
@@ -72,7 +72,7 @@ describe("the guard's protections", () => {
       const guard = createGuard({ policies: quickPolicies(), endpoints: quick.endpoints, budget: { perDay: "1.00" }, polling: { minPollSeconds: 0.01 } });
       const replicate = new Replicate({ auth: "r8_test", baseUrl: quick.urls.replicate, fetch: guard.fetch });
       await guard.job("settle", () => replicate.run(MODEL, { input: { prompt: "settle" }, wait: { mode: "poll", interval: 5 } }));
-      const job = quick.jobs().find((j) => (j.input as { input: { prompt: string } }).input.prompt === "settle")!;
+      const job = quick.jobs().find((j) => (j.input as { prompt: string }).prompt === "settle")!;
       const ran = (job.endsAt - job.createdAt) * 0.9;
       const usage = guard.budgetUsage(`day:${new Date().toISOString().slice(0, 10)}`);
       assert.equal(usage.held, "0");

@@ -31,3 +31,12 @@ export function fakeProvider(options: FakeProviderOptions = {}): Promise<FakePro
 
 /** A prompt for which the fake's `k`-th create of it meets the wanted fate. */
 export { draw } from "../../src/fake-provider/fates.js";
+
+/** Waits until `cond` holds (checked every 10 ms), failing after `ms`. */
+export async function until(cond: () => boolean, ms = 10_000, what = "the condition"): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
