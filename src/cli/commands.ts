@@ -34,6 +34,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         .option("--provider <name>", "only this provider")
         .option("--model <name>", "only this model")
         .option("--top <n>", "how many of the most wasteful jobs to list", "10")
+        .option("--threads <n>", "worker threads for big inputs (default: one per core, up to 4)")
         .option("--no-progress", "no progress line on stderr"),
     load: async () => (await import("./commands/audit.js")).audit,
   },

@@ -9,7 +9,7 @@ export * from "./parse-policy.js";
 export * from "./price-match.js";
 export * from "./cause.js";
 export * from "./report.js";
-export { createAudit, type Audit, type Origin } from "./audit/create-audit.js";
+export { createAudit, type Audit, type Origin, type CollectedPart } from "./audit/create-audit.js";
 export type { AuditOptions, AuditedAttempt, AttemptVisitor } from "./audit/analyze.js";
 export type { AttemptView } from "./audit/attempt-view.js";
 export type { PricedAttempt, AttemptClass } from "./audit/price-attempt.js";

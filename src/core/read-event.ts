@@ -156,6 +156,18 @@ function checkCharged(o: Obj): string | undefined {
 }
 
 /**
+ * Checks every field of spec §2 but `ts` (which the caller has read already): the type, the
+ * provider, the attempt fields and the type's own fields. Returns why the value is not an event,
+ * or undefined. Never throws.
+ */
+export function checkEventFields(o: Record<string, unknown>): string | undefined {
+  const type = o.type;
+  if (type === undefined || type === null) return "missing field 'type'";
+  if (typeof type !== "string" || !TYPE_SET.has(type)) return `unknown event type ${show(type)}`;
+  return needString(o, "provider") ?? (type === "charged" ? checkCharged(o) : (checkAttemptFields(o) ?? checkTypeFields(o, type)));
+}
+
+/**
  * Checks one parsed JSON value against spec §2. Unknown extra fields are kept and ignored;
  * `null` counts as absent for optional fields. Never throws.
  */
@@ -170,7 +182,7 @@ export function readEvent(value: unknown): ReadEventResult {
   if (typeof ts !== "string") return { why: `field 'ts' must be an ISO 8601 string (got ${show(ts)})` };
   const at = parseTimestamp(ts);
   if (typeof at === "string") return { why: `field 'ts' ${at} (got ${show(ts)})` };
-  const why = needString(o, "provider") ?? (type === "charged" ? checkCharged(o) : (checkAttemptFields(o) ?? checkTypeFields(o, type)));
+  const why = checkEventFields(o);
   if (why !== undefined) return { why };
   return { event: o as unknown as FailcostEvent, at };
 }

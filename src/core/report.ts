@@ -20,6 +20,8 @@ export interface Problem {
   readonly why: string;
   readonly provider?: string;
   readonly job?: string;
+  /** Internal: a worker's task whose lines are numbered from its range; never in a report. */
+  readonly task?: number;
 }
 
 /** A policy answer that is `unknown` for cases in the data, and what it could cost. */

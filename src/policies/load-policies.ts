@@ -32,7 +32,7 @@ export async function loadPolicyFile(file: string): Promise<Policy> {
 /** Checks policy text; `file` names it in messages. Throws PolicyError. */
 export function parsePolicyText(text: string, file: string): Policy {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const pos = e.linePos?.[0];

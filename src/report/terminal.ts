@@ -1,6 +1,12 @@
 import { CAUSES, compareDecimal, parseDecimal, ZERO, type Breakdown, type Report } from "../core/index.js";
 import { formatMoney, percent } from "./money-text.js";
-import { table, type Align } from "./text-table.js";
+import { alignDecimals, table, type Align } from "./text-table.js";
+
+/** Lines up the decimal points of column `col` (skipping `skip` header rows). */
+function alignColumn(rows: string[][], col: number, skip = 0): string[][] {
+  const aligned = alignDecimals(rows.slice(skip).map((r) => r[col] ?? ""));
+  return rows.map((r, k) => (k < skip ? r : r.map((c, i) => (i === col ? aligned[k - skip]! : c))));
+}
 
 /** A breakdown the terminal report can show. */
 export type Dimension = "provider" | "model" | "day";
@@ -79,14 +85,14 @@ export function renderTerminalReport(report: Report, options: TerminalOptions = 
     ["useful", money(report.useful), dim(`${percent(report.useful, report.billed)} of billed · ${plural(report.succeeded_jobs, "job")} got an output`)],
     ["waste", red(money(report.waste)), `${percent(report.waste, report.billed)} of billed${report.range.waste_high !== report.range.waste_low ? dim(` · up to ${money(report.range.waste_high)}`) : ""}`],
   ];
-  out.push(...table(totals, ["left", "right", "left"], "  ").map((l) => `  ${l}`));
+  out.push(...table(alignColumn(totals, 1), ["left", "right", "left"], "  ").map((l) => `  ${l}`));
 
   const causes = CAUSES.map((k) => [k, report.waste_by_cause[k]] as const).filter(([, v]) => v !== "0" && v !== undefined);
   if (causes.length > 0) {
     heading("Waste by cause");
     causes.sort((a, b) => compareDecimal(parseDecimal(b[1])!, parseDecimal(a[1])!));
     const rows = causes.map(([k, v]) => [CAUSE_WORDS[k] ?? k, money(v), bar(ratio(v, report.waste), 20), percent(v, report.waste)]);
-    out.push(...table(rows, ["left", "right", "left", "right"], "  ").map((l) => `  ${l}`));
+    out.push(...table(alignColumn(rows, 1), ["left", "right", "left", "right"], "  ").map((l) => `  ${l}`));
   }
 
   heading("Checklist");
@@ -98,9 +104,9 @@ export function renderTerminalReport(report: Report, options: TerminalOptions = 
     ["retry multiplication", `${plural(r.retries, "retry", "retries")} on ${plural(r.jobs_with_retries, "job")}: ${r.attempts_per_job_mean.toFixed(2)} attempts a job (p95 ${r.attempts_per_job_p95}, max ${r.attempts_per_job_max})`, money(r.cost)],
     ["timeout billing", `${plural(p.timeout_billing.count, "attempt")} timed out (${p.timeout_billing.client_timeouts} by the caller, ${p.timeout_billing.provider_timeouts} at the provider)`, money(p.timeout_billing.cost)],
     ["duplicate submission", `${plural(p.duplicate_submission.count, "duplicate attempt")} on ${plural(p.duplicate_submission.jobs, "job")}`, money(p.duplicate_submission.cost)],
-    ["polling excess", `${p.polling_excess.count.toLocaleString("en-US")} of ${plural(p.polling_excess.polls, "poll")} too close together (${p.polling_excess.too_close}) or while a webhook was set (${p.polling_excess.while_webhook})`, money(p.polling_excess.cost)],
+    ["polling excess", `${p.polling_excess.count.toLocaleString("en-US")} of ${plural(p.polling_excess.polls, "poll")} too close together (${p.polling_excess.too_close.toLocaleString("en-US")}) or while a webhook was set (${p.polling_excess.while_webhook.toLocaleString("en-US")})`, money(p.polling_excess.cost)],
   ];
-  out.push(...table(checklist, ["left", "left", "right"], "  ").map((l) => `  ${l}`));
+  out.push(...table(alignColumn(checklist, 2), ["left", "left", "right"], "  ").map((l) => `  ${l}`));
 
   const by = new Set<Dimension>(options.by ?? []);
   if (providers.length > 1 || by.size === 0) by.add("provider");
@@ -114,7 +120,8 @@ export function renderTerminalReport(report: Report, options: TerminalOptions = 
       rows.push([k, String(b.jobs), String(b.attempts), money(b.billed), money(b.useful), money(b.waste), percent(b.waste, b.billed)]);
     }
     const aligns: Align[] = ["left", "right", "right", "right", "right", "right", "right"];
-    out.push(...table(rows, aligns, "  ").map((l) => `  ${l}`));
+    const lined = [3, 4, 5].reduce((r, col) => alignColumn(r, col, 1), rows);
+    out.push(...table(lined, aligns, "  ").map((l) => `  ${l}`));
   };
   if (by.has("provider")) breakdown("By provider", "provider", report.by_provider, true);
   if (by.has("model")) breakdown("By model", "model", report.by_model, true);
@@ -134,7 +141,8 @@ export function renderTerminalReport(report: Report, options: TerminalOptions = 
       const ids = j.request_ids.length > 3 ? `${j.request_ids.slice(0, 3).join(" ")} +${j.request_ids.length - 3}` : j.request_ids.join(" ");
       rows.push([j.job, String(j.attempts), money(j.billed), money(j.waste), causesText, ids || dim("none")]);
     }
-    out.push(...table(rows, ["left", "right", "right", "right", "left", "left"], "  ").map((l) => `  ${l}`));
+    const lined = [2, 3].reduce((r, col) => alignColumn(r, col, 1), rows);
+    out.push(...table(lined, ["left", "right", "right", "right", "left", "left"], "  ").map((l) => `  ${l}`));
   }
 
   if (report.unmatched_charges.count > 0) {

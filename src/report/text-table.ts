@@ -25,3 +25,16 @@ export function table(rows: readonly (readonly string[])[], aligns: readonly Ali
       .trimEnd(),
   );
 }
+
+/**
+ * Pads decimal numbers in a column so their points line up: the fraction is padded with
+ * spaces to the longest fraction (`$1.5  ` over `$0.0585`).
+ */
+export function alignDecimals(cells: readonly string[]): string[] {
+  const frac = (c: string): number => {
+    const m = /\.(\d+)(?!.*\d)/.exec(c.replace(ANSI, ""));
+    return m ? m[1]!.length + 1 : 0;
+  };
+  const width = Math.max(0, ...cells.map(frac));
+  return cells.map((c) => c + " ".repeat(width - frac(c)));
+}

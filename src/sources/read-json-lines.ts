@@ -1,39 +1,23 @@
-import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
-import { StringDecoder } from "node:string_decoder";
-import { createGunzip } from "node:zlib";
-import { FileError, messageOf } from "../errors.js";
+import { messageOf } from "../errors.js";
+import { readLines, type ProgressListener } from "./read-lines.js";
+
+export type { ProgressListener } from "./read-lines.js";
 
 /** One line of a JSON Lines file: its parsed value, or why it is not JSON. */
 export type JsonLineVisitor = (value: unknown, line: number, error: string | undefined) => void;
 
-/** Progress through one file: bytes read from disk so far, and the file's size. */
-export type ProgressListener = (bytesRead: number, fileSize: number) => void;
-
-async function isGzip(path: string): Promise<{ gzip: boolean; size: number }> {
-  let fh;
-  try {
-    fh = await open(path, "r");
-  } catch (e) {
-    throw new FileError(`cannot read ${path}: ${describe(e)}`, path);
-  }
-  try {
-    const st = await fh.stat();
-    if (st.isDirectory()) throw new FileError(`cannot read ${path}: it is a directory`, path);
-    const head = Buffer.alloc(2);
-    const { bytesRead } = await fh.read(head, 0, 2, 0);
-    return { gzip: bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b, size: st.size };
-  } finally {
-    await fh.close();
-  }
+/** Why a line is not JSON, from JSON.parse's message. */
+export function notJson(e: unknown): string {
+  return `not JSON (${messageOf(e).replace(/^Unexpected token/, "unexpected token")})`;
 }
 
-function describe(e: unknown): string {
-  const code = (e as { code?: string }).code;
-  if (code === "ENOENT") return "no such file";
-  if (code === "EACCES") return "permission denied";
-  if (code === "EISDIR") return "it is a directory";
-  return messageOf(e);
+/** True when the bytes are only spaces and tabs. */
+export function isBlank(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = buf[i];
+    if (c !== 32 && c !== 9) return false;
+  }
+  return true;
 }
 
 /**
@@ -42,44 +26,19 @@ function describe(e: unknown): string {
  * Throws FileError when the file cannot be read or its gzip data is corrupt.
  */
 export async function readJsonLines(path: string, visit: JsonLineVisitor, onProgress?: ProgressListener): Promise<number> {
-  const { gzip, size } = await isGzip(path);
-  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  const stream = gzip ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
-  raw.on("error", (e) => stream.destroy(e));
-  const decoder = new StringDecoder("utf8");
-  let rest = "";
-  let lineNo = 0;
-  const handle = (text: string): void => {
-    const t = text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text;
-    lineNo++;
-    if (t.trim() === "") return;
-    let value: unknown;
-    try {
-      value = JSON.parse(t);
-    } catch (e) {
-      visit(undefined, lineNo, `not JSON (${messageOf(e).replace(/^Unexpected token/, "unexpected token")})`);
-      return;
-    }
-    visit(value, lineNo, undefined);
-  };
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const text = rest + decoder.write(chunk);
-      let from = 0;
-      let nl = text.indexOf("\n", from);
-      while (nl !== -1) {
-        handle(text.slice(from, nl));
-        from = nl + 1;
-        nl = text.indexOf("\n", from);
+  return readLines(
+    path,
+    (buf, start, end, line) => {
+      if (isBlank(buf, start, end)) return;
+      let value: unknown;
+      try {
+        value = JSON.parse(buf.toString("utf8", start, end));
+      } catch (e) {
+        visit(undefined, line, notJson(e));
+        return;
       }
-      rest = text.slice(from);
-      onProgress?.(raw.bytesRead, size);
-    }
-  } catch (e) {
-    throw new FileError(`cannot read ${path}: ${gzip ? "corrupt gzip data: " : ""}${describe(e)}`, path);
-  }
-  const tail = rest + decoder.end();
-  if (tail !== "") handle(tail);
-  onProgress?.(size, size);
-  return lineNo;
+      visit(value, line, undefined);
+    },
+    onProgress,
+  );
 }

@@ -22,6 +22,7 @@ export interface AuditCommandOptions {
   readonly model?: string;
   readonly top?: string;
   readonly progress?: boolean;
+  readonly threads?: string;
 }
 
 /** Prints problems to stderr for `--strict`, then fails. */
@@ -41,6 +42,7 @@ export async function audit(args: unknown[], raw: Record<string, unknown>, io: C
   const sinceMicros = parseWhen("--since", opts.since);
   const untilMicros = parseWhen("--until", opts.until);
   const topJobs = parseCount("--top", opts.top) ?? 10;
+  const threads = parseCount("--threads", opts.threads, 1);
   const { policies } = await resolvePolicies(opts.policies, files, io.cwd);
   const progress = opts.progress === false ? createProgressLine({ ...io, stderr: { write: () => true } }) : createProgressLine(io);
   const report = await auditFiles(
@@ -53,6 +55,7 @@ export async function audit(args: unknown[], raw: Record<string, unknown>, io: C
       ...(opts.provider !== undefined ? { provider: opts.provider } : {}),
       ...(opts.model !== undefined ? { model: opts.model } : {}),
       topJobs,
+      ...(threads !== undefined ? { threads } : {}),
       displayName: (p) => relative(io.cwd, p) || p,
       onProgress: (read, total, lines) => progress.update(`reading events: ${total > 0 ? Math.floor((read / total) * 100) : 0}% (${compactCount(lines)} lines)`),
     },

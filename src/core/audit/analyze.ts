@@ -121,7 +121,19 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
       .map((s) => {
         const cls = classify(s);
         const polls = measurePolls(s, policies.get(s.provider)?.min_poll_seconds);
-        return { state: s, cls, failure: failureOf(s, cls), givenUp: isGivenUp(s, cls), duplicate: duplicates[s.index] === 1, used: false, rerun: false, cause: undefined, ...polls };
+        return {
+          state: s,
+          cls,
+          failure: failureOf(s, cls),
+          givenUp: isGivenUp(s, cls),
+          duplicate: duplicates[s.index] === 1,
+          used: false,
+          rerun: false,
+          cause: undefined,
+          polls: polls.polls,
+          tooClose: polls.tooClose,
+          whileWebhook: polls.whileWebhook,
+        };
       });
     markJob(judged);
     const audited: AuditedAttempt[] = [];
@@ -152,7 +164,7 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
       }
       if (s.requestIds && s.requestIds.length > 1) problems.push({ why: `attempt ${s.attempt} of job '${s.job}' has several request ids (${[...s.requestIds].sort().join(", ")})`, provider: s.provider, job: s.job });
       if (s.otherModels) problems.push({ why: `attempt ${s.attempt} of job '${s.job}' names several models (${[s.model, ...s.otherModels].sort().join(", ")}); priced as '${s.model}'`, provider: s.provider, job: s.job });
-      audited.push({ ...jd, priced, charged, charges, billed: charged ?? priced?.low ?? 0n, high: charged ?? priced?.high ?? 0n });
+      audited.push(auditedAttempt(jd, priced, charged, charges));
     }
     if (audited.length === 0) continue;
     tally.addJob(audited);
@@ -187,6 +199,28 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
     ...tally.totals(currency, collected.events),
     unmatched_charges: { count: unmatched.length, amount: formatUnits(unmatchedTotal, scales.money) },
     problems: sortProblems(problems),
+  };
+}
+
+// Built field by field: object spread of a judgement is many times slower on this hot path.
+function auditedAttempt(j: Judgement, priced: PricedAttempt | undefined, charged: bigint | undefined, charges: readonly Charge[]): AuditedAttempt {
+  return {
+    state: j.state,
+    cls: j.cls,
+    failure: j.failure,
+    givenUp: j.givenUp,
+    duplicate: j.duplicate,
+    used: j.used,
+    rerun: j.rerun,
+    cause: j.cause,
+    polls: j.polls,
+    tooClose: j.tooClose,
+    whileWebhook: j.whileWebhook,
+    priced,
+    charged,
+    charges,
+    billed: charged ?? priced?.low ?? 0n,
+    high: charged ?? priced?.high ?? 0n,
   };
 }
 

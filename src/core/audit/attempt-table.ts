@@ -4,13 +4,6 @@ import { FAILURE_TYPES, type FailureType } from "../failure-type.js";
 import type { AttemptView } from "./attempt-view.js";
 import { readQuantity } from "./quantity.js";
 
-function scaleOfNumber(v: number): number {
-  const text = String(v);
-  if (text.includes("e")) return scaleOf(decimalFromNumber(v) ?? ZERO);
-  const dot = text.indexOf(".");
-  return dot < 0 ? 0 : text.length - dot - 1;
-}
-
 const NONE = Number.NaN;
 
 function grow<T extends Float64Array | Int32Array | Uint8Array | Uint16Array>(a: T, size: number, fill?: number): T {
@@ -28,8 +21,16 @@ function failureOfCode(c: number): FailureType | undefined {
   return c === 0 ? undefined : FAILURE_TYPES[c - 1];
 }
 
-function earlier(current: number, at: number): number {
-  return current !== current || at < current ? at : current; // NaN (none) or later: take `at`
+function scaleOfNumber(v: number): number {
+  const text = String(v);
+  if (text.includes("e")) return scaleOf(decimalFromNumber(v) ?? ZERO);
+  const dot = text.indexOf(".");
+  return dot < 0 ? 0 : text.length - dot - 1;
+}
+
+/** True when `at` should replace `current` as the earliest time (NaN means none yet). */
+function isEarlier(at: number, current: number): boolean {
+  return current !== current || at < current;
 }
 
 /** Rare per-attempt facts, kept aside so the common columns stay small. */
@@ -40,10 +41,15 @@ interface Extras {
   runText?: string;
 }
 
+const FLOAT_COLUMNS = ["start", "submittedAt", "hashAt", "unitsAskedAt", "rejectedAt", "createdAt", "completedAt", "timeoutAt", "cancelAt", "requeuedAt", "outputRejectedAt", "runSeconds"] as const;
+const INDEX_COLUMNS = ["units", "unitsAsked", "pollHead", "nextInJob"] as const;
+
 /**
  * All attempts seen so far, one column per fact (typed arrays), so memory grows by about a
  * hundred bytes per attempt plus its request id and input hash, whatever the number of events.
- * Events fold in any order: every field keeps the earliest time, or the latest terminal state.
+ * Events fold in any order, and tables built from parts of a log merge into the same table the
+ * whole log gives: every field keeps the earliest time, or the latest terminal state, with
+ * deterministic tie-breaks.
  */
 export class AttemptTable {
   size = 0;
@@ -51,6 +57,9 @@ export class AttemptTable {
   // Times in µs since the epoch; NaN where the event was not seen.
   start = new Float64Array(0);
   submittedAt = new Float64Array(0);
+  /** When the input hash and the asked units were given (earliest submitted event carrying them). */
+  hashAt = new Float64Array(0);
+  unitsAskedAt = new Float64Array(0);
   rejectedAt = new Float64Array(0);
   createdAt = new Float64Array(0);
   completedAt = new Float64Array(0);
@@ -77,12 +86,12 @@ export class AttemptTable {
   webhookAsked = new Uint8Array(0);
   requestId: (string | undefined)[] = [];
   inputHash: (string | undefined)[] = [];
-  private readonly extras = new Map<number, Extras>();
+  readonly extras = new Map<number, Extras>();
 
   // Polls: a linked list per attempt in two flat arrays.
-  private pollTime = new Float64Array(1024);
-  private pollNext = new Int32Array(1024);
-  private polls = 0;
+  pollTime = new Float64Array(1024);
+  pollNext = new Int32Array(1024);
+  polls = 0;
 
   // Jobs: name → head of its attempt list.
   readonly jobIndex = new Map<string, number>();
@@ -94,16 +103,17 @@ export class AttemptTable {
   private readonly providerIds = new Map<string, number>();
   readonly models: string[] = [];
   private readonly modelIds = new Map<string, number>();
-  private readonly unitSets: Units[] = [];
+  readonly unitSets: Units[] = [];
+  /** Each unit set's JSON text, its identity. */
+  readonly unitKeys: string[] = [];
   private readonly unitIds = new Map<string, number>();
+  private readonly unitIdsByObject = new Map<Units, number>();
 
   private ensure(): void {
     if (this.size < this.cap) return;
     const cap = Math.max(1024, this.cap * 2);
-    for (const k of ["start", "submittedAt", "rejectedAt", "createdAt", "completedAt", "timeoutAt", "cancelAt", "requeuedAt", "outputRejectedAt", "runSeconds"] as const) {
-      this[k] = grow(this[k], cap, NONE);
-    }
-    for (const k of ["units", "unitsAsked", "pollHead", "nextInJob"] as const) this[k] = grow(this[k], cap, -1);
+    for (const k of FLOAT_COLUMNS) this[k] = grow(this[k], cap, NONE);
+    for (const k of INDEX_COLUMNS) this[k] = grow(this[k], cap, -1);
     for (const k of ["attempt", "jobOf", "model", "webhookDelivered", "webhookFailed"] as const) this[k] = grow(this[k], cap);
     for (const k of ["provider", "rejectedStatus"] as const) this[k] = grow(this[k], cap);
     for (const k of ["outcome", "rejectedError", "completedError", "outputRejectedError", "webhookAsked"] as const) this[k] = grow(this[k], cap);
@@ -120,15 +130,21 @@ export class AttemptTable {
     return id;
   }
 
-  private unitSet(u: Units | undefined | null): number {
+  /** The id of a unit set, shared by every attempt with the same units. */
+  unitSet(u: Units | undefined | null): number {
     if (u === undefined || u === null) return -1;
+    // Readers that share one object for equal units (the line scanner) skip the JSON text.
+    const known = this.unitIdsByObject.get(u);
+    if (known !== undefined) return known;
     const key = JSON.stringify(u);
     let id = this.unitIds.get(key);
     if (id === undefined) {
       id = this.unitSets.length;
       this.unitSets.push(u);
+      this.unitKeys.push(key);
       this.unitIds.set(key, id);
     }
+    if (Object.isFrozen(u)) this.unitIdsByObject.set(u, id);
     return id;
   }
 
@@ -141,30 +157,138 @@ export class AttemptTable {
     return x;
   }
 
-  /** The attempt's row, created on first sight. */
-  private rowFor(e: AttemptEvent, at: number): number {
-    let j = this.jobIndex.get(e.job);
+  /** The row of (job, attempt), created on first sight with the given provider and model. */
+  row(job: string, attempt: number, provider: string, model: string, at: number): number {
+    let j = this.jobIndex.get(job);
     if (j === undefined) {
       j = this.jobNames.length;
-      this.jobNames.push(e.job);
-      this.jobIndex.set(e.job, j);
+      this.jobNames.push(job);
+      this.jobIndex.set(job, j);
       if (j >= this.jobHead.length) this.jobHead = grow(this.jobHead, this.jobHead.length * 2);
       this.jobHead[j] = -1;
     } else {
-      for (let i = this.jobHead[j]!; i !== -1; i = this.nextInJob[i]!) if (this.attempt[i] === e.attempt) return i;
+      for (let i = this.jobHead[j]!; i !== -1; i = this.nextInJob[i]!) if (this.attempt[i] === attempt) return i;
     }
     this.ensure();
     const i = this.size++;
     this.start[i] = at;
-    this.attempt[i] = e.attempt;
+    this.attempt[i] = attempt;
     this.jobOf[i] = j;
     this.nextInJob[i] = this.jobHead[j]!;
     this.jobHead[j] = i;
-    this.provider[i] = this.intern(e.provider, this.providerIds, this.providers);
-    this.model[i] = this.intern(e.model, this.modelIds, this.models);
+    this.provider[i] = this.intern(provider, this.providerIds, this.providers);
+    this.model[i] = this.intern(model, this.modelIds, this.models);
     this.requestId.push(undefined);
     this.inputHash.push(undefined);
     return i;
+  }
+
+  /** Notes a provider for row `i`; returns a conflict message when it names a second one. */
+  noteProvider(i: number, job: string, attempt: number, provider: string): string | undefined {
+    const id = this.providerIds.get(provider);
+    if (id === this.provider[i]) return undefined;
+    const kept = this.providers[this.provider[i]!]!;
+    const keep = provider < kept ? provider : kept;
+    this.provider[i] = this.intern(keep, this.providerIds, this.providers);
+    return `attempt ${attempt} of job '${job}' names two providers ('${kept}' and '${provider}'); kept '${keep}'`;
+  }
+
+  /** Notes a model for row `i`: the smallest name is kept (independent of order), others reported. */
+  noteModel(i: number, model: string): void {
+    const current = this.models[this.model[i]!]!;
+    if (model === current) return;
+    const x = this.extra(i);
+    const other = model < current ? current : model;
+    if (model < current) this.model[i] = this.intern(model, this.modelIds, this.models);
+    if (!x.otherModels) x.otherModels = [other];
+    else if (!x.otherModels.includes(other)) x.otherModels.push(other);
+  }
+
+  /** Notes a request id for row `i`. */
+  noteRequestId(i: number, rid: string): void {
+    const cur = this.requestId[i];
+    if (cur === undefined) this.requestId[i] = rid;
+    else if (cur !== rid) {
+      const x = this.extra(i);
+      if (!x.otherRequestIds) x.otherRequestIds = [rid];
+      else if (!x.otherRequestIds.includes(rid)) x.otherRequestIds.push(rid);
+    }
+  }
+
+  /** A `submitted` fact: the earliest time; the hash and asked units of the earliest event carrying each. */
+  noteSubmitted(i: number, at: number, hash: string | undefined, unitsId: number, webhook: boolean): void {
+    if (isEarlier(at, this.submittedAt[i]!)) this.submittedAt[i] = at;
+    if (hash !== undefined && (isEarlier(at, this.hashAt[i]!) || (at === this.hashAt[i] && hash < this.inputHash[i]!))) {
+      this.hashAt[i] = at;
+      this.inputHash[i] = hash;
+    }
+    if (unitsId !== -1 && (isEarlier(at, this.unitsAskedAt[i]!) || (at === this.unitsAskedAt[i] && this.unitKeys[unitsId]! < this.unitKeys[this.unitsAsked[i]!]!))) {
+      this.unitsAskedAt[i] = at;
+      this.unitsAsked[i] = unitsId;
+    }
+    if (webhook) this.webhookAsked[i] = 1;
+  }
+
+  /** A `rejected` fact: the earliest one wins; on a tie, the larger status and error. */
+  noteRejected(i: number, at: number, status: number, errorCode: number): void {
+    const cur = this.rejectedAt[i]!;
+    if (isEarlier(at, cur) || (at === cur && (status > this.rejectedStatus[i]! || (status === this.rejectedStatus[i] && errorCode > this.rejectedError[i]!)))) {
+      this.rejectedAt[i] = at;
+      this.rejectedStatus[i] = status;
+      this.rejectedError[i] = errorCode;
+    }
+  }
+
+  /** A `completed` fact: the latest terminal report wins; on a tie, the greater outcome name, then run seconds, then error. */
+  noteCompleted(i: number, at: number, outcomeCode: number, run: number, runText: string | undefined, unitsId: number, errorCode: number): void {
+    const cur = this.completedAt[i]!;
+    if (cur === cur && at <= cur) {
+      if (at < cur) return;
+      const a = OUTCOMES[outcomeCode - 1]!;
+      const b = OUTCOMES[this.outcome[i]! - 1]!;
+      if (a !== b) {
+        if (a < b) return;
+      } else {
+        const r0 = this.runSeconds[i]!;
+        const mine = run === run ? run : -1;
+        const theirs = r0 === r0 ? r0 : -1;
+        if (mine < theirs || (mine === theirs && errorCode <= this.completedError[i]!)) return;
+      }
+    }
+    this.completedAt[i] = at;
+    this.outcome[i] = outcomeCode;
+    this.runSeconds[i] = run;
+    const x = this.extras.get(i);
+    if (runText !== undefined) this.extra(i).runText = runText;
+    else if (x) delete x.runText;
+    this.units[i] = unitsId;
+    this.completedError[i] = errorCode;
+  }
+
+  /** An `output_rejected` fact: the earliest wins; on a tie, the larger error. */
+  noteOutputRejected(i: number, at: number, errorCode: number): void {
+    const cur = this.outputRejectedAt[i]!;
+    if (isEarlier(at, cur) || (at === cur && errorCode > this.outputRejectedError[i]!)) {
+      this.outputRejectedAt[i] = at;
+      this.outputRejectedError[i] = errorCode;
+    }
+  }
+
+  /** A `polled` fact. */
+  notePoll(i: number, at: number): void {
+    if (this.polls === this.pollTime.length) {
+      this.pollTime = grow(this.pollTime, this.polls * 2);
+      this.pollNext = grow(this.pollNext, this.polls * 2);
+    }
+    const p = this.polls++;
+    this.pollTime[p] = at;
+    this.pollNext[p] = this.pollHead[i]!;
+    this.pollHead[i] = p;
+  }
+
+  /** Keeps the earlier of two times in a column. */
+  noteEarliest(column: Float64Array, i: number, at: number): void {
+    if (isEarlier(at, column[i]!)) column[i] = at;
   }
 
   /**
@@ -172,117 +296,57 @@ export class AttemptTable {
    * attempt), or undefined.
    */
   add(e: AttemptEvent, at: number): string | undefined {
-    const i = this.rowFor(e, at);
-    let conflict: string | undefined;
+    const i = this.row(e.job, e.attempt, e.provider, e.model, at);
     if (at < this.start[i]!) this.start[i] = at;
-    const providerId = this.providerIds.get(e.provider);
-    if (providerId !== this.provider[i]) {
-      const kept = this.providers[this.provider[i]!]!;
-      const keep = e.provider < kept ? e.provider : kept;
-      conflict = `attempt ${e.attempt} of job '${e.job}' names two providers ('${kept}' and '${e.provider}'); kept '${keep}'`;
-      this.provider[i] = this.intern(keep, this.providerIds, this.providers);
-    }
-    const model = this.models[this.model[i]!]!;
-    if (e.model !== model) {
-      // Keep the smallest name so the choice is independent of event order; report the conflict.
-      const x = this.extra(i);
-      const other = e.model < model ? model : e.model;
-      if (e.model < model) this.model[i] = this.intern(e.model, this.modelIds, this.models);
-      if (!x.otherModels) x.otherModels = [other];
-      else if (!x.otherModels.includes(other)) x.otherModels.push(other);
-    }
-    const rid = e.request_id;
-    if (rid !== undefined && rid !== null) {
-      const cur = this.requestId[i];
-      if (cur === undefined) this.requestId[i] = rid;
-      else if (cur !== rid) {
-        const x = this.extra(i);
-        if (!x.otherRequestIds) x.otherRequestIds = [rid];
-        else if (!x.otherRequestIds.includes(rid)) x.otherRequestIds.push(rid);
-      }
-    }
+    const conflict = this.noteProvider(i, e.job, e.attempt, e.provider);
+    this.noteModel(i, e.model);
+    if (e.request_id !== undefined && e.request_id !== null) this.noteRequestId(i, e.request_id);
     switch (e.type) {
-      case "submitted": {
-        const first = !(this.submittedAt[i]! <= at);
-        if (first) this.submittedAt[i] = at;
-        if (e.input_hash !== undefined && e.input_hash !== null && (first || this.inputHash[i] === undefined)) this.inputHash[i] = e.input_hash;
-        if (e.units !== undefined && e.units !== null && (first || this.unitsAsked[i] === -1)) this.unitsAsked[i] = this.unitSet(e.units);
-        if (e.webhook === true) this.webhookAsked[i] = 1;
+      case "submitted":
+        this.noteSubmitted(i, at, e.input_hash ?? undefined, this.unitSet(e.units), e.webhook === true);
         break;
-      }
       case "rejected":
-        if (!(this.rejectedAt[i]! <= at)) {
-          this.rejectedAt[i] = at;
-          this.rejectedStatus[i] = e.http_status ?? 0;
-          this.rejectedError[i] = failureCode(e.error);
-        }
+        this.noteRejected(i, at, e.http_status ?? 0, failureCode(e.error));
         break;
       case "created":
-        this.createdAt[i] = earlier(this.createdAt[i]!, at);
+        this.noteEarliest(this.createdAt, i, at);
         break;
-      case "polled": {
-        if (this.polls === this.pollTime.length) {
-          this.pollTime = grow(this.pollTime, this.polls * 2);
-          this.pollNext = grow(this.pollNext, this.polls * 2);
-        }
-        const p = this.polls++;
-        this.pollTime[p] = at;
-        this.pollNext[p] = this.pollHead[i]!;
-        this.pollHead[i] = p;
+      case "polled":
+        this.notePoll(i, at);
         break;
-      }
       case "completed": {
-        // The latest terminal report wins; on a tie, the greater outcome name, so order never matters.
-        const cur = this.completedAt[i]!;
-        const code = OUTCOMES.indexOf(e.outcome) + 1;
-        const later = cur !== cur || at > cur || (at === cur && e.outcome > OUTCOMES[this.outcome[i]! - 1]!);
-        if (later) {
-          this.completedAt[i] = at;
-          this.outcome[i] = code;
-          this.setRunSeconds(i, e.run_seconds);
-          this.units[i] = this.unitSet(e.units);
-          this.completedError[i] = failureCode(e.error);
+        const v = e.run_seconds;
+        let run = NONE;
+        let runText: string | undefined;
+        if (typeof v === "number") run = v;
+        else if (typeof v === "string") {
+          run = Number(v);
+          // Keep the text where the double would not give back the same decimal.
+          const d = parseDecimal(v);
+          const back = decimalFromNumber(run);
+          if (!d || !back || d.units * 10n ** BigInt(back.scale) !== back.units * 10n ** BigInt(d.scale)) runText = v;
         }
+        this.noteCompleted(i, at, OUTCOMES.indexOf(e.outcome) + 1, run, runText, this.unitSet(e.units), failureCode(e.error));
         break;
       }
       case "client_timeout":
-        this.timeoutAt[i] = earlier(this.timeoutAt[i]!, at);
+        this.noteEarliest(this.timeoutAt, i, at);
         break;
       case "cancel_requested":
-        this.cancelAt[i] = earlier(this.cancelAt[i]!, at);
+        this.noteEarliest(this.cancelAt, i, at);
         break;
       case "webhook_delivered":
         this.webhookDelivered[i]!++;
         break;
       case "webhook_failed":
         this.webhookFailed[i]!++;
-        if (e.requeued === true) this.requeuedAt[i] = earlier(this.requeuedAt[i]!, at);
+        if (e.requeued === true) this.noteEarliest(this.requeuedAt, i, at);
         break;
       case "output_rejected":
-        if (!(this.outputRejectedAt[i]! <= at)) {
-          this.outputRejectedAt[i] = at;
-          this.outputRejectedError[i] = failureCode(e.error);
-        }
+        this.noteOutputRejected(i, at, failureCode(e.error));
         break;
     }
     return conflict;
-  }
-
-  private setRunSeconds(i: number, v: number | string | undefined | null): void {
-    const x = this.extras.get(i);
-    if (x) delete x.runText;
-    if (v === undefined || v === null) {
-      this.runSeconds[i] = NONE;
-    } else if (typeof v === "number") {
-      this.runSeconds[i] = v;
-    } else {
-      const n = Number(v);
-      this.runSeconds[i] = n;
-      // Keep the text where the double would not give back the same decimal.
-      const d = parseDecimal(v);
-      const back = decimalFromNumber(n);
-      if (!d || !back || d.units * 10n ** BigInt(back.scale) !== back.units * 10n ** BigInt(d.scale)) this.extra(i).runText = v;
-    }
   }
 
   /** Request ids of attempt `i` beyond the first (a conflict), if any. */
@@ -317,6 +381,13 @@ export class AttemptTable {
     return out;
   }
 
+  /** Poll times of attempt `i`, unsorted. */
+  pollTimes(i: number): number[] {
+    const out: number[] = [];
+    for (let p = this.pollHead[i]!; p !== -1; p = this.pollNext[p]!) out.push(this.pollTime[p]!);
+    return out;
+  }
+
   /** A readable view of attempt `i`. */
   view(i: number): AttemptView {
     const t = (a: Float64Array): number | undefined => {
@@ -325,9 +396,7 @@ export class AttemptTable {
     };
     const x = this.extras.get(i);
     const rid = this.requestId[i];
-    const polls: number[] = [];
-    for (let p = this.pollHead[i]!; p !== -1; p = this.pollNext[p]!) polls.push(this.pollTime[p]!);
-    polls.sort((a, b) => a - b);
+    const polls = this.pollTimes(i).sort((a, b) => a - b);
     const run = this.runSeconds[i]!;
     let runSeconds: Decimal | undefined;
     if (x?.runText !== undefined) runSeconds = parseDecimal(x.runText);
@@ -339,8 +408,8 @@ export class AttemptTable {
       attempt: this.attempt[i]!,
       provider: this.providers[this.provider[i]!]!,
       model: this.models[this.model[i]!]!,
-      otherModels: x?.otherModels,
-      requestIds: rid === undefined ? undefined : x?.otherRequestIds ? [rid, ...x.otherRequestIds] : [rid],
+      otherModels: x?.otherModels ? [...x.otherModels].sort() : undefined,
+      requestIds: rid === undefined ? undefined : x?.otherRequestIds ? [rid, ...x.otherRequestIds].sort() : [rid],
       start: this.start[i]!,
       submittedAt: t(this.submittedAt),
       inputHash: this.inputHash[i],
@@ -352,7 +421,7 @@ export class AttemptTable {
       createdAt: t(this.createdAt),
       polls,
       completedAt: t(this.completedAt),
-      outcome: o === 0 ? undefined : (OUTCOMES[o - 1]),
+      outcome: o === 0 ? undefined : OUTCOMES[o - 1],
       runSeconds,
       units: this.units[i] === -1 ? undefined : this.unitSets[this.units[i]!],
       completedError: failureOfCode(this.completedError[i]!),

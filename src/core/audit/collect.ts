@@ -2,6 +2,15 @@ import { parseDecimal, type Decimal } from "../decimal.js";
 import type { ChargedEvent, FailcostEvent } from "../event.js";
 import type { Problem } from "../report.js";
 import { AttemptTable } from "./attempt-table.js";
+import { absorbTable, type TableState } from "./merge-tables.js";
+
+/** What one part of an audit collected (a worker thread's share of the input), to merge into another. */
+export interface CollectedPart {
+  readonly table: TableState;
+  readonly charges: readonly (readonly [string, readonly Charge[]])[];
+  readonly problems: readonly Problem[];
+  readonly events: number;
+}
 
 /** One charge from billing data, as the audit keeps it. */
 export interface Charge {
@@ -35,14 +44,7 @@ export class Collected {
   }
 
   private addCharge(e: ChargedEvent, at: number): void {
-    let list = this.charges.get(e.request_id);
-    if (!list) {
-      list = [];
-      this.charges.set(e.request_id, list);
-    }
-    // The same charge read twice (the same bill line in two files) is one charge.
-    for (const c of list) if (c.at === at && c.provider === e.provider && c.amountText === e.amount && c.currency === e.currency) return;
-    list.push({
+    this.keepCharge({
       provider: e.provider,
       requestId: e.request_id,
       at,
@@ -52,5 +54,29 @@ export class Collected {
       job: e.job ?? undefined,
       attempt: e.attempt ?? undefined,
     });
+  }
+
+  private keepCharge(c: Charge): void {
+    let list = this.charges.get(c.requestId);
+    if (!list) {
+      list = [];
+      this.charges.set(c.requestId, list);
+    }
+    // The same charge read twice (the same bill line in two files) is one charge.
+    for (const k of list) if (k.at === c.at && k.provider === c.provider && k.amountText === c.amountText && k.currency === c.currency) return;
+    list.push(c);
+  }
+
+  /** What this collection holds, to send to another thread and absorb there. */
+  part(): CollectedPart {
+    return { table: this.table, charges: [...this.charges.entries()], problems: this.problems, events: this.events };
+  }
+
+  /** Merges a part in, exactly as if its events had been added here. */
+  absorb(part: CollectedPart): void {
+    this.events += part.events;
+    this.problems.push(...part.problems);
+    for (const why of absorbTable(this.table, part.table)) this.problems.push({ why });
+    for (const [, list] of part.charges) for (const c of list) this.keepCharge(c);
   }
 }

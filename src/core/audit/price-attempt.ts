@@ -101,7 +101,8 @@ function sumComponents(
             if (!qty || qty.units === 0n) continue;
             const p = price.per_unit?.[unit];
             if (!p) {
-              if (!unpriced.includes(unit)) unpriced.push(unit);
+              // A model priced by time delivers images too; only a per-unit price list that lacks the unit is a gap.
+              if (price.per_unit !== undefined && !unpriced.includes(unit)) unpriced.push(unit);
               continue;
             }
             parts.perUnit += unitsAt(p, scales.price) * unitsAt(qty, scales.qty) * pow10(scales.money - scales.price - scales.qty);

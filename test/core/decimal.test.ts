@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { addDecimal, formatDecimal, mulDecimal, parseDecimal } from "../src/core/index.js";
+import { addDecimal, formatDecimal, mulDecimal, parseDecimal } from "../../src/core/index.js";
 
 describe("decimal", () => {
   it("reads and writes decimal text exactly", () => {

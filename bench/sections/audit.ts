@@ -1,0 +1,68 @@
+// The audit's speed: seeded synthetic logs of 1M and 10M events, audited by the built CLI, beside
+// a DuckDB group-by over the same file. Each command runs as a whole process under
+// /usr/bin/time (wall seconds, peak resident memory); figures are medians of --runs (default 3).
+//   npm run bench -- audit [--sizes 1000000,10000000] [--runs 3]
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { BenchSection } from "../run.js";
+import { writeEventsFile } from "../generate-events.js";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const out = `${root}bench/out/`;
+
+function flag(args: readonly string[], name: string, fallback: string): string {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
+}
+
+/** Wall seconds and peak memory (MB) of one command, by /usr/bin/time. */
+function timed(cmd: string[]): { seconds: number; peakMb: number } {
+  const r = spawnSync("/usr/bin/time", ["-f", "%e %M", ...cmd], { cwd: root, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 26 });
+  const last = r.stderr.trim().split("\n").pop() ?? "";
+  const [s, kb] = last.split(" ").map(Number);
+  if (r.status !== 0 || !Number.isFinite(s)) throw new Error(`${cmd.join(" ")} failed: ${r.stderr.slice(-500)}`);
+  return { seconds: s!, peakMb: kb! / 1024 };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** A cached synthetic log of about `events` events (seed 1). */
+export async function syntheticLog(events: number): Promise<string> {
+  mkdirSync(out, { recursive: true });
+  const file = `${out}events-${events}.jsonl`;
+  if (!existsSync(file)) {
+    process.stdout.write(`generating ${file.slice(root.length)} …\n`);
+    await writeEventsFile(file, { events, seed: 1 });
+  }
+  return file;
+}
+
+export const section: BenchSection = {
+  name: "audit: events/s and peak memory, beside a DuckDB group-by",
+  async run(args) {
+    if (!existsSync(`${root}dist/cli/main.js`)) throw new Error("build first: npm run build");
+    const sizes = flag(args, "sizes", "1000000,10000000").split(",").map(Number);
+    const runs = Number(flag(args, "runs", "3"));
+    console.log("| events | file MB | failcost s | events/s | peak MB | DuckDB s | DuckDB peak MB | failcost / DuckDB time |");
+    console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    for (const n of sizes) {
+      const file = await syntheticLog(n);
+      const mb = statSync(file).size / 1e6;
+      const ours: { seconds: number; peakMb: number }[] = [];
+      const theirs: { seconds: number; peakMb: number }[] = [];
+      for (let k = 0; k < runs; k++) {
+        ours.push(timed([process.execPath, "bin/failcost.js", "audit", "--json", "--policies", "examples/policies", file]));
+        theirs.push(timed([process.execPath, "--import", "tsx", "bench/duckdb-group-by.ts", file]));
+      }
+      const s = median(ours.map((r) => r.seconds));
+      const d = median(theirs.map((r) => r.seconds));
+      console.log(
+        `| ${n.toLocaleString("en-US")} | ${mb.toFixed(0)} | ${s.toFixed(2)} | ${Math.round(n / s).toLocaleString("en-US")} | ${median(ours.map((r) => r.peakMb)).toFixed(0)} | ${d.toFixed(2)} | ${median(theirs.map((r) => r.peakMb)).toFixed(0)} | ${(s / d).toFixed(2)} |`,
+      );
+    }
+  },
+};

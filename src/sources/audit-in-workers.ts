@@ -1,0 +1,83 @@
+import { Worker } from "node:worker_threads";
+import type { Audit, CollectedPart } from "../core/index.js";
+import { FileError } from "../errors.js";
+import type { AuditTask, WorkerProgress, WorkerResult } from "./audit-worker.js";
+
+// Run from source (through tsx, in tests) the worker is a .ts file; built, it is .js.
+const FROM_SOURCE = import.meta.url.endsWith(".ts");
+const WORKER_URL = new URL(FROM_SOURCE ? "./audit-worker.ts" : "./audit-worker.js", import.meta.url);
+
+/** Splits files into tasks: byte ranges of plain files, whole gzip files. */
+export function planTasks(files: readonly string[], probes: readonly { gzip: boolean; size: number }[], threads: number, name: (f: string) => string, pieceBytes?: number): AuditTask[] {
+  const total = probes.reduce((a, p) => a + p.size, 0);
+  const piece = pieceBytes ?? Math.max(8 * 1024 * 1024, Math.ceil(total / (threads * 4)));
+  const tasks: AuditTask[] = [];
+  files.forEach((file, k) => {
+    const { gzip, size } = probes[k]!;
+    if (gzip || size <= piece) {
+      tasks.push({ id: tasks.length, file, name: name(file), size });
+      return;
+    }
+    for (let start = 0; start < size; start += piece) tasks.push({ id: tasks.length, file, name: name(file), range: { start, end: Math.min(size, start + piece) }, size: Math.min(size, start + piece) - start });
+  });
+  return tasks;
+}
+
+/** Renumbers a worker's problems from range-relative lines to file lines. */
+function renumber(part: CollectedPart, offsets: ReadonlyMap<number, number>): CollectedPart {
+  const problems = part.problems.map((p) => {
+    if (p.task === undefined) return p;
+    const { task, ...rest } = p;
+    return { ...rest, line: (rest.line ?? 0) + (offsets.get(task) ?? 0) };
+  });
+  return { ...part, problems };
+}
+
+/**
+ * Runs tasks on worker threads (largest first, to the least-loaded thread), then merges every
+ * partial audit into `audit` with problem lines renumbered to whole-file lines.
+ */
+export async function auditInWorkers(audit: Audit, tasks: readonly AuditTask[], threads: number, total: number, onProgress?: (read: number, total: number, lines: number) => void): Promise<void> {
+  const loads = Array.from({ length: Math.min(threads, tasks.length) }, () => ({ bytes: 0, tasks: [] as AuditTask[] }));
+  for (const t of [...tasks].sort((a, b) => b.size - a.size || a.id - b.id)) {
+    const least = loads.reduce((m, l) => (l.bytes < m.bytes ? l : m));
+    least.tasks.push(t);
+    least.bytes += t.size;
+  }
+  let read = 0;
+  const results = await Promise.all(
+    loads.map(
+      (load) =>
+        new Promise<WorkerResult>((resolve, reject) => {
+          const worker = FROM_SOURCE
+            ? new Worker(new URL("./worker-from-source.mjs", import.meta.url), { workerData: { tasks: load.tasks, entry: WORKER_URL.href } })
+            : new Worker(WORKER_URL, { workerData: { tasks: load.tasks } });
+          worker.on("message", (m: WorkerResult | WorkerProgress | { error: string; file: string }) => {
+            if ("progress" in m) {
+              read += m.progress;
+              onProgress?.(read, total, 0);
+            } else if ("error" in m) reject(new FileError(m.error, m.file));
+            else resolve(m);
+          });
+          worker.on("error", reject);
+          worker.on("exit", (code) => {
+            if (code !== 0) reject(new Error(`an audit worker stopped with code ${code}`));
+          });
+        }),
+    ),
+  );
+  // Lines before each range: the line counts of the same file's earlier ranges.
+  const lineCount = new Map<number, number>();
+  for (const r of results) for (const [id, n] of r.lines) lineCount.set(id, n);
+  const offsets = new Map<number, number>();
+  const byFile = new Map<string, AuditTask[]>();
+  for (const t of tasks) byFile.set(t.file, [...(byFile.get(t.file) ?? []), t]);
+  for (const list of byFile.values()) {
+    let sum = 0;
+    for (const t of list.sort((a, b) => (a.range?.start ?? 0) - (b.range?.start ?? 0))) {
+      offsets.set(t.id, sum);
+      sum += lineCount.get(t.id) ?? 0;
+    }
+  }
+  for (const r of results) audit.absorb(renumber(r.part, offsets));
+}

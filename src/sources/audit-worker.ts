@@ -1,0 +1,73 @@
+// A worker thread's share of an audit: reads its byte ranges of the event files with the fast
+// scanner, folds them into its own partial audit, and sends that back to be merged.
+import { parentPort, workerData } from "node:worker_threads";
+import { createAudit, type CollectedPart } from "../core/index.js";
+import { isFileError } from "../errors.js";
+import { feedFile } from "./feed-file.js";
+
+/** One piece of input for a worker: a file, or a byte range of a plain file. */
+export interface AuditTask {
+  readonly id: number;
+  readonly file: string;
+  readonly name: string;
+  readonly range?: { readonly start: number; readonly end: number };
+  /** Bytes to read (the range's, or the file's). */
+  readonly size: number;
+}
+
+/** What a worker sends back: its partial audit and how many lines each of its tasks had. */
+export interface WorkerResult {
+  readonly part: CollectedPart;
+  readonly lines: readonly (readonly [number, number])[];
+}
+
+/** Progress from a worker: bytes read since the last message. */
+export interface WorkerProgress {
+  readonly progress: number;
+}
+
+const TYPED = [
+  "start", "submittedAt", "hashAt", "unitsAskedAt", "rejectedAt", "createdAt", "completedAt", "timeoutAt", "cancelAt", "requeuedAt", "outputRejectedAt", "runSeconds",
+  "attempt", "jobOf", "provider", "model", "units", "unitsAsked", "pollHead", "webhookDelivered", "webhookFailed", "rejectedStatus", "outcome", "rejectedError",
+  "completedError", "outputRejectedError", "webhookAsked", "pollTime", "pollNext",
+] as const;
+
+async function run(tasks: readonly AuditTask[]): Promise<void> {
+  const audit = createAudit({ policies: [] });
+  const lines: [number, number][] = [];
+  for (const task of tasks) {
+    let last = 0;
+    const n = await feedFile(
+      audit,
+      task.file,
+      task.name,
+      (read) => {
+        parentPort!.postMessage({ progress: read - last } satisfies WorkerProgress);
+        last = read;
+      },
+      task.range,
+      task.id,
+    );
+    lines.push([task.id, n]);
+  }
+  const part = audit.part();
+  const t = part.table as unknown as Record<string, unknown>;
+  const table: Record<string, unknown> = {};
+  const transfer: ArrayBuffer[] = [];
+  for (const k of TYPED) {
+    const a = t[k] as Float64Array | Int32Array;
+    table[k] = a;
+    transfer.push(a.buffer as ArrayBuffer);
+  }
+  for (const k of ["size", "requestId", "inputHash", "jobNames", "providers", "models", "unitSets", "extras"]) table[k] = t[k];
+  const result: WorkerResult = { part: { ...part, table: table as unknown as CollectedPart["table"] }, lines };
+  parentPort!.postMessage(result, transfer);
+}
+
+try {
+  await run((workerData as { tasks: AuditTask[] }).tasks);
+} catch (e) {
+  // Error classes do not cross threads: send the message and file, and let the caller rethrow.
+  if (isFileError(e)) parentPort!.postMessage({ error: e.message, file: e.file });
+  else throw e;
+}

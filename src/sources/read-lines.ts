@@ -1,0 +1,127 @@
+import { open } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { createGunzip } from "node:zlib";
+import { FileError, messageOf } from "../errors.js";
+
+/** One line's bytes: `buf[start, end)`, without its newline (or a trailing CR), and its number. */
+export type LineVisitor = (buf: Buffer, start: number, end: number, line: number) => void;
+
+/** Progress through one file: bytes read from disk so far, and the file's size. */
+export type ProgressListener = (bytesRead: number, fileSize: number) => void;
+
+/** Says why a file cannot be read, in a user's words. */
+export function describeFileError(e: unknown): string {
+  const code = (e as { code?: string }).code;
+  if (code === "ENOENT") return "no such file";
+  if (code === "EACCES") return "permission denied";
+  if (code === "EISDIR") return "it is a directory";
+  return messageOf(e);
+}
+
+/** Opens a file to check it is readable; tells gzip (by its first bytes) and its size. */
+export async function probeFile(path: string): Promise<{ gzip: boolean; size: number }> {
+  let fh;
+  try {
+    fh = await open(path, "r");
+  } catch (e) {
+    throw new FileError(`cannot read ${path}: ${describeFileError(e)}`, path);
+  }
+  try {
+    const st = await fh.stat();
+    if (st.isDirectory()) throw new FileError(`cannot read ${path}: it is a directory`, path);
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(head, 0, 2, 0);
+    return { gzip: bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b, size: st.size };
+  } finally {
+    await fh.close();
+  }
+}
+
+/** A byte range of a plain file: the lines that start in [start, end). */
+export interface LineRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Streams a file (plain or gzip) line by line as bytes, in constant memory: no line is copied
+ * unless it spans two read chunks. A UTF-8 byte order mark at the start is skipped. With a
+ * `range` (plain files only), visits just the lines that start inside it, numbered from 1, so
+ * ranges that tile a file visit every line exactly once.
+ * Throws FileError when the file cannot be read or its gzip data is corrupt. Returns the line count.
+ */
+export async function readLines(path: string, visit: LineVisitor, onProgress?: ProgressListener, range?: LineRange): Promise<number> {
+  const { gzip, size } = await probeFile(path);
+  if (range && gzip) throw new FileError(`cannot read part of ${path}: it is gzip`, path);
+  // A range starting mid-file begins one byte early: if that byte is a newline, the range starts a line.
+  const from0 = range && range.start > 0 ? range.start - 1 : 0;
+  const raw = createReadStream(path, { highWaterMark: 1 << 20, start: from0 });
+  const stream = gzip ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
+  raw.on("error", (e) => stream.destroy(e));
+  const limit = range ? range.end : Number.POSITIVE_INFINITY;
+  let skipping = range !== undefined && range.start > 0;
+  let rest: Buffer | undefined;
+  let restOffset = 0; // file offset of rest[0]
+  let offset = from0; // file offset of the current chunk's first byte (plain files)
+  let line = 0;
+  let first = !range || range.start === 0;
+  let done = false;
+  const emit = (buf: Buffer, start: number, end: number, lineOffset: number): void => {
+    if (lineOffset >= limit) {
+      done = true;
+      return;
+    }
+    line++;
+    if (end > start && buf[end - 1] === 13) end--;
+    if (first) {
+      first = false;
+      if (end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
+    }
+    visit(buf, start, end, line);
+  };
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let from = 0;
+      let nl = chunk.indexOf(10, 0);
+      if (skipping) {
+        if (nl === -1) {
+          offset += chunk.length;
+          continue;
+        }
+        skipping = false;
+        from = nl + 1;
+        nl = chunk.indexOf(10, from);
+      } else if (rest !== undefined) {
+        if (nl === -1) {
+          rest = Buffer.concat([rest, chunk]);
+          offset += chunk.length;
+          continue;
+        }
+        const joined = Buffer.concat([rest, chunk.subarray(0, nl)]);
+        rest = undefined;
+        emit(joined, 0, joined.length, restOffset);
+        from = nl + 1;
+        nl = chunk.indexOf(10, from);
+      }
+      while (nl !== -1 && !done) {
+        emit(chunk, from, nl, offset + from);
+        from = nl + 1;
+        nl = chunk.indexOf(10, from);
+      }
+      if (done) break;
+      if (from < chunk.length) {
+        rest = Buffer.from(chunk.subarray(from));
+        restOffset = offset + from;
+      }
+      offset += chunk.length;
+      onProgress?.(raw.bytesRead, size);
+    }
+  } catch (e) {
+    throw new FileError(`cannot read ${path}: ${gzip ? "corrupt gzip data: " : ""}${describeFileError(e)}`, path);
+  } finally {
+    if (done) stream.destroy();
+  }
+  if (!done && rest !== undefined && rest.length > 0) emit(rest, 0, rest.length, restOffset);
+  onProgress?.(size, size);
+  return line;
+}

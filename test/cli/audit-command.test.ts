@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { runCli, spawnCli } from "../support/cli.js";
+import { ev, success, TEST_POLICY_YAML } from "../support/audit.js";
+
+/** A folder with events.jsonl (one good job and the given extra lines) and policies/test.yaml. */
+function workspace(extraLines: string[] = []): string {
+  const dir = mkdtempSync(join(tmpdir(), "failcost-cli-"));
+  mkdirSync(join(dir, "policies"));
+  writeFileSync(join(dir, "policies", "test.yaml"), TEST_POLICY_YAML);
+  const lines = [...success({ job: "a", attempt: 1 }, 0)].map((e) => JSON.stringify(e));
+  writeFileSync(join(dir, "events.jsonl"), [...lines, ...extraLines].join("\n") + "\n");
+  return dir;
+}
+
+describe("failcost audit", () => {
+  it("prints a terminal report and exits 0", async () => {
+    const dir = workspace();
+    const r = await runCli(["audit", "events.jsonl"], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /failcost audit · 1 job · 1 attempt · 1 provider/);
+    assert.match(r.stdout, /billed\s+\$0\.0585/);
+    assert.match(r.stdout, /Checklist/);
+    for (const words of ["job creation charge", "partial processing", "retry multiplication", "timeout billing", "duplicate submission", "polling excess"]) assert.match(r.stdout, new RegExp(words));
+  });
+
+  it("--json prints the report of spec §6", async () => {
+    const dir = workspace();
+    const r = await runCli(["audit", "--json", "events.jsonl"], dir);
+    const report = JSON.parse(r.stdout);
+    for (const key of ["currency", "jobs", "attempts", "succeeded_jobs", "billed", "useful", "waste", "waste_by_cause", "range", "patterns", "by_provider", "by_model", "problems"]) assert.ok(key in report, key);
+    assert.equal(report.billed, "0.0585");
+    assert.deepEqual(Object.keys(report.range), ["billed_low", "billed_high", "waste_low", "waste_high"]);
+  });
+
+  it("bad lines are problems with file and line; the rest is still audited", async () => {
+    const dir = workspace(["not json", JSON.stringify(ev({ job: "b", attempt: 1 }, "created", 5, { attempt: "x" })), JSON.stringify({ ...ev({ job: "c", attempt: 1 }, "teleported", 5) })]);
+    const r = await runCli(["audit", "--json", "events.jsonl"], dir);
+    assert.equal(r.code, 0);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.billed, "0.0585");
+    assert.deepEqual(
+      report.problems.map((p: { file: string; line: number }) => `${p.file}:${p.line}`),
+      ["events.jsonl:4", "events.jsonl:5", "events.jsonl:6"],
+    );
+    assert.match(report.problems[1].why, /field 'attempt' must be an integer >= 1/);
+    assert.match(report.problems[2].why, /unknown event type "teleported"/);
+  });
+
+  it("--strict turns problems into exit 1 and lists them on stderr", () => {
+    const dir = workspace(["{oops"]);
+    const r = spawnCli(["audit", "--strict", "events.jsonl"], dir);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /events\.jsonl:4: not JSON/);
+    assert.match(r.stderr, /--strict: 1 problem found/);
+  });
+
+  it("exit 2 for an unreadable file, bad usage and an invalid policy, with the message", () => {
+    const dir = workspace();
+    const missing = spawnCli(["audit", "missing.jsonl"], dir);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /cannot read .*missing\.jsonl: no such file/);
+    assert.equal(spawnCli(["audit"], dir).code, 2);
+    assert.equal(spawnCli(["audit", "--by", "planet", "events.jsonl"], dir).code, 2);
+    assert.equal(spawnCli(["audit", "--frobnicate", "events.jsonl"], dir).code, 2);
+    writeFileSync(join(dir, "policies", "test.yaml"), TEST_POLICY_YAML.replace("polls: true", "polls: often"));
+    const bad = spawnCli(["audit", "events.jsonl"], dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /policies\/test\.yaml:\d+: polls: expected true, false or "unknown", got "often"/);
+  });
+
+  it("finds policies beside the first event file, and takes --policies", async () => {
+    const dir = workspace();
+    const outside = mkdtempSync(join(tmpdir(), "failcost-cwd-"));
+    const r = await runCli(["audit", "--json", join(dir, "events.jsonl")], outside);
+    assert.equal(JSON.parse(r.stdout).billed, "0.0585");
+    const r2 = await runCli(["audit", "--json", "--policies", join(dir, "policies", "test.yaml"), join(dir, "events.jsonl")], outside);
+    assert.equal(JSON.parse(r2.stdout).billed, "0.0585");
+  });
+
+  it("--by model and day show those breakdowns", async () => {
+    const r = await runCli(["audit", "--by", "model", "--by", "day", "events.jsonl"], workspace());
+    assert.match(r.stdout, /By model/);
+    assert.match(r.stdout, /test\/test\/img/);
+    assert.match(r.stdout, /By day \(UTC\)/);
+    assert.match(r.stdout, /2026-11-01/);
+  });
+});

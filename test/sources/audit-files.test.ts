@@ -1,0 +1,70 @@
+// Reading files: splitting events across files, gzip, byte ranges on worker threads and problem
+// line numbers all give the report one in-memory pass gives.
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import { auditFiles } from "../../src/sources/audit-files.js";
+import { audit, TEST_POLICY } from "../support/audit.js";
+import { randomLog } from "../support/random-log.js";
+
+const policies = [TEST_POLICY, { ...TEST_POLICY, provider: "test2", polls: "unknown" as const }];
+
+function tmp(): string {
+  return mkdtempSync(join(tmpdir(), "failcost-files-"));
+}
+
+describe("auditFiles", () => {
+  const splitRuns = (threads: number, numRuns: number) => async () => {
+    await fc.assert(
+      fc.asyncProperty(randomLog, fc.integer({ min: 1, max: 4 }), fc.boolean(), async (events, parts, gzip) => {
+        const dir = tmp();
+        const files: string[] = [];
+        for (let k = 0; k < parts; k++) {
+          const text = events.filter((_, i) => i % parts === k).map((e) => JSON.stringify(e)).join("\n") + "\n";
+          const f = join(dir, `part-${k}.jsonl${gzip && k === 0 ? ".gz" : ""}`);
+          writeFileSync(f, gzip && k === 0 ? gzipSync(text) : text);
+          files.push(f);
+        }
+        const expected = audit(events, { policies }).report;
+        assert.deepEqual(await auditFiles(files, { policies, threads, pieceBytes: 700 }), expected);
+      }),
+      { numRuns },
+    );
+  };
+
+  it("events split across files (plain and gzip) give the report one pass gives", splitRuns(1, 40));
+  it("worker threads reading byte ranges give the same report", splitRuns(2, 6));
+
+  it("problems name the file and the line, also when worker threads read byte ranges", async () => {
+    const dir = tmp();
+    const good = JSON.stringify({ ts: "2026-11-01T10:00:00Z", provider: "test", model: "test/img", job: "j", attempt: 1, type: "created", request_id: "r" });
+    const lines: string[] = [];
+    for (let i = 1; i <= 400; i++) lines.push(i % 97 === 0 ? `{"broken": ${i}` : i % 89 === 0 ? JSON.stringify({ type: "created" }) : good);
+    const f = join(dir, "events.jsonl");
+    writeFileSync(f, `\uFEFF${lines.join("\r\n")}\r\n\n   \n`);
+    const expected = [89, 97, 178, 194, 267, 291, 356, 388];
+    for (const threads of [1, 2]) {
+      const report = await auditFiles([f], { policies, threads, pieceBytes: 1000, displayName: () => "events.jsonl" });
+      assert.deepEqual(
+        report.problems.map((p) => p.line),
+        expected,
+        `threads ${threads}`,
+      );
+      assert.ok(report.problems.every((p) => p.file === "events.jsonl"));
+      assert.match(report.problems[0]!.why, /missing field 'ts'/);
+      assert.match(report.problems[1]!.why, /^not JSON/);
+    }
+  });
+
+  it("an unreadable file is an error that names it", async () => {
+    await assert.rejects(auditFiles([join(tmp(), "nope.jsonl")], { policies }), /cannot read .*nope\.jsonl: no such file/);
+    const dir = tmp();
+    const bad = join(dir, "bad.jsonl.gz");
+    writeFileSync(bad, Buffer.concat([gzipSync("x".repeat(1000)).subarray(0, 20)]));
+    await assert.rejects(auditFiles([bad], { policies }), /corrupt gzip data/);
+  });
+});
