@@ -26,6 +26,7 @@ export class Recorder {
   private writing: Promise<void> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private failures = 0;
+  private closing = false;
   private appended = 0;
   private readonly batchSize: number;
   private readonly flushMs: number;
@@ -45,10 +46,21 @@ export class Recorder {
     if (this.queue.length > 0 && this.writing === undefined) this.kick();
   };
 
-  /** Flushes and stops watching for the process's exit. */
+  /**
+   * Flushes and stops watching for the process's exit. A ledger that fails 8 times in a row is
+   * given up on (the events left are reported through `onError`), so closing cannot hang.
+   */
   async close(): Promise<void> {
-    await this.flush();
+    this.closing = true;
     process.off("beforeExit", this.onExit);
+    while (this.queue.length > 0 || this.writing !== undefined) {
+      this.kick();
+      await this.writing;
+      if (this.failures >= 8 && this.queue.length > 0) {
+        this.options.onError?.(new Error(`ledger unavailable: ${this.queue.length} events not written`));
+        return;
+      }
+    }
   }
 
   /** Queues one event at `micros`. */
@@ -91,7 +103,9 @@ export class Recorder {
         } catch (e) {
           this.failures++;
           this.options.onError?.(e);
-          await this.clock.sleep(Math.min(5000, 50 * 2 ** Math.min(this.failures, 7)), undefined, true);
+          // Closing gives up on a ledger that keeps failing, rather than hang the process.
+          if (this.closing && this.failures >= 8) return;
+          await this.clock.sleep(Math.min(5000, 50 * 2 ** Math.min(this.failures, 7)));
         }
       }
     } finally {
