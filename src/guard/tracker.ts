@@ -47,7 +47,8 @@ async function pollOnce(core: GuardCore, att: AttemptState): Promise<void> {
  * `min_poll_seconds` and grow to a cap; a webhook for the job ends it early.
  */
 export function track(core: GuardCore, att: AttemptState): void {
-  if (att.tracking || att.phase !== "running" || !att.links || core.s.mode === "record") return;
+  // Without a body format nothing would tell when the job ended (Runway, for now).
+  if (att.tracking || att.phase !== "running" || !att.links || core.s.mode === "record" || !core.formatFor(att.provider)) return;
   att.tracking = true;
   core.stats.tracked++;
   const minMs = Math.max(core.s.minPollMs, (core.policyFor(att.provider)?.min_poll_seconds ?? 0) * 1000);

@@ -98,6 +98,26 @@ describe("the guard's protections", () => {
     await guard.close();
   });
 
+  it("counts what the ledger already holds this month against the budgets", async () => {
+    const sink = new MemorySink();
+    const now = new Date();
+    const ts = now.toISOString();
+    const base = { ts, provider: "replicate", model: MODEL, job: "earlier", attempt: 1 };
+    await sink.append([
+      { event: { ...base, type: "submitted", input_hash: "sha256:aa" }, micros: now.getTime() * 1000 },
+      { event: { ...base, type: "created", request_id: "r-earlier" }, micros: now.getTime() * 1000 + 1 },
+      { event: { ...base, type: "completed", request_id: "r-earlier", outcome: "succeeded", run_seconds: 500 }, micros: now.getTime() * 1000 + 2 },
+    ]);
+    // 500 s × $0.0014 = $0.70 already spent; a $0.84 worst case no longer fits in $1.50.
+    const guard = createGuard({ ledger: sink, policies: quickPolicies(), endpoints: fake.endpoints, budget: { perMonth: "1.50" } });
+    assert.equal((await create(guard.fetch, fake.urls.replicate, "after earlier spend")).status, 402);
+    assert.equal(guard.budgetUsage(`month:${ts.slice(0, 7)}`).spent, "0.7");
+    const fresh = createGuard({ ledger: sink, policies: quickPolicies(), endpoints: fake.endpoints, budget: { perMonth: "1.50", fromLedger: false } });
+    assert.equal((await create(fresh.fetch, fake.urls.replicate, "ignoring earlier spend")).status, 201);
+    await guard.close();
+    await fresh.close();
+  });
+
   it("refuses to send when no policy prices the model, unless told to allow it", async () => {
     const notices: GuardNotice[] = [];
     const strict = createGuard({ policies: [], endpoints: fake.endpoints, budget: { perDay: "5" } });
