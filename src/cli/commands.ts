@@ -39,6 +39,30 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import("./commands/audit.js")).audit,
   },
   {
+    name: "policies",
+    summary: "the cost review's checklist by provider; policies show <provider>; policies check <file>",
+    define: (cmd) =>
+      cmd
+        .argument("[action]", "show <provider> | check <file> (default: the checklist table)")
+        .argument("[target]", "the provider to show, or the policy file to check")
+        .option("--policies <path>", "your policy file or folder, over the shipped ones (repeatable; default ./policies)", collect)
+        .option("--json", "print JSON")
+        .option("--yaml", "with show: print the policy file itself (a start for your own)"),
+    load: async () => (await import("./commands/policies.js")).policiesCommand,
+  },
+  {
+    name: "import",
+    summary: "a provider's job objects (list responses, webhook bodies) as events: failcost import replicate predictions.json > events.jsonl",
+    define: (cmd) =>
+      cmd
+        .argument("<provider>", "replicate, fal, openai, runway, bfl, luma (or stability, vertex)")
+        .argument("<file>", "the objects: JSON, JSON Lines, or - for stdin")
+        .option("--model <name>", "the model of every object (needed where the objects do not name it)")
+        .option("--job-from <field>", "a dotted field naming the job (e.g. input.job_id); attempts of a job are numbered by time")
+        .option("--strict", "exit 1 if any object could not be imported"),
+    load: async () => (await import("./commands/import.js")).importCommand,
+  },
+  {
     name: "fake-provider",
     summary: "serve Replicate-, fal- and OpenAI-shaped fake APIs on 127.0.0.1, failing as asked (for tests and demos)",
     define: (cmd) =>

@@ -1,12 +1,14 @@
 import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Policy } from "../core/index.js";
-import { loadPolicies } from "../policies/load-policies.js";
+import { loadPolicies, overridePolicies } from "../policies/load-policies.js";
+import { loadShippedPolicies } from "../providers/shipped-policies.js";
 
 /**
  * The policies an audit uses: `--policies` if given; else `./policies` in the working folder;
  * else a `policies/` folder beside the first event file (so `failcost audit examples/events.jsonl`
- * finds `examples/policies/`). Returns the policies and where they came from.
+ * finds `examples/policies/`). The policies failcost ships are the base layer: a user's policy
+ * for a provider replaces the shipped one whole. Returns the policies and where the user's came from.
  */
 export async function resolvePolicies(given: readonly string[] | undefined, files: readonly string[], cwd: string): Promise<{ policies: Policy[]; from: string[] }> {
   let paths: string[] = [];
@@ -16,5 +18,6 @@ export async function resolvePolicies(given: readonly string[] | undefined, file
     const found = candidates.find((c) => existsSync(c) && statSync(c).isDirectory());
     if (found) paths = [found];
   }
-  return { policies: paths.length > 0 ? await loadPolicies(paths) : [], from: paths };
+  const user = paths.length > 0 ? await loadPolicies(paths) : [];
+  return { policies: overridePolicies(await loadShippedPolicies(), user), from: paths };
 }

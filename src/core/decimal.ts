@@ -50,7 +50,25 @@ export function parseDecimal(text: string): Decimal | undefined {
 /** Reads a JSON number exactly as it was written (its shortest round-trip text). */
 export function decimalFromNumber(n: number): Decimal | undefined {
   if (!Number.isFinite(n)) return undefined;
-  return parseDecimal(String(n));
+  if (Number.isSafeInteger(n)) return n === 0 ? ZERO : { units: BigInt(n), scale: 0 };
+  const text = String(n);
+  const dot = text.indexOf(".");
+  if (dot < 0 || text.includes("e")) return parseDecimal(text);
+  // The shortest round-trip text has no trailing zeros: the digits without the point are the units.
+  return { units: BigInt(text.slice(0, dot) + text.slice(dot + 1)), scale: text.length - dot - 1 };
+}
+
+/**
+ * A JSON number as whole units of 10^-scale, exactly as written (its shortest round-trip text
+ * must need at most `scale` decimals). Uses plain arithmetic where a double is provably exact.
+ */
+export function unitsOfNumber(n: number, scale: number): bigint {
+  const p = 10 ** scale;
+  const v = Math.round(n * p);
+  // Below 2^51, distinct integers over p are distinct doubles, and the number's own digits D
+  // satisfy D / p === n (correctly rounded division): so v / p === n proves v === D.
+  if (Math.abs(v) < 2 ** 51 && v / p === n && scale <= 15) return BigInt(v);
+  return unitsAt(decimalFromNumber(n)!, scale);
 }
 
 /** Strips trailing zeros so equal values have one representation. */

@@ -11,6 +11,7 @@ export * from "./cause.js";
 export * from "./report.js";
 export { createAudit, type Audit, type Origin, type CollectedPart } from "./audit/create-audit.js";
 export type { AuditOptions, AuditedAttempt, AttemptVisitor } from "./audit/analyze.js";
+export type { SdkRetryRule, SdkRetriesReport } from "./audit/sdk-retries.js";
 export type { AttemptView } from "./audit/attempt-view.js";
 export type { PricedAttempt, AttemptClass } from "./audit/price-attempt.js";
 export * from "./ledger.js";

@@ -1,5 +1,5 @@
 import { decimalFromNumber, parseDecimal, type Decimal } from "./decimal.js";
-import { FAILURE_TYPES } from "./failure-type.js";
+import { FAILURE_TYPES, type FailureType } from "./failure-type.js";
 import { BILLED_OUTCOMES, COMPONENTS, type BillAnswer, type Evidence, type Policy, type Price, type PriceRule } from "./policy.js";
 
 /** One thing wrong with a policy: the key (a dotted path) and what was expected there. */
@@ -13,7 +13,21 @@ export interface PolicyIssue {
 export type ParsePolicyResult = { readonly ok: true; readonly policy: Policy } | { readonly ok: false; readonly issues: readonly PolicyIssue[] };
 
 /** Top-level keys a policy may have (`x_…` keys are free for users). */
-export const POLICY_KEYS = ["provider", "currency", "checked", "sources", "prices", "bills", "polls", "min_poll_seconds", "evidence", "notes"] as const;
+export const POLICY_KEYS = [
+  "provider",
+  "currency",
+  "checked",
+  "sources",
+  "prices",
+  "bills",
+  "polls",
+  "min_poll_seconds",
+  "free_retries",
+  "backoff",
+  "prices_from_user",
+  "evidence",
+  "notes",
+] as const;
 
 const PRICE_KEYS = ["per_job", "per_second", "per_unit", "per_request", "max_run_seconds"] as const;
 const REJECTED_KEYS = new Set<string>([...FAILURE_TYPES, "*"]);
@@ -60,6 +74,20 @@ class Checker {
       else this.fail(`${key}[${i}]`, `one of ${COMPONENTS.join(", ")}`, c);
     });
     return out;
+  }
+
+  /** Answers by failure type (`rejected`, or `failed` written as a mapping). */
+  byType(key: string, v: Obj): Partial<Record<FailureType | "*", BillAnswer>> {
+    const byType: Partial<Record<FailureType | "*", BillAnswer>> = {};
+    for (const [t, tv] of Object.entries(v)) {
+      if (!REJECTED_KEYS.has(t)) {
+        this.fail(keyPath(key, t), `a failure type (${FAILURE_TYPES.join(", ")}) or "*"`, t);
+        continue;
+      }
+      const a = this.answer(keyPath(key, t), tv);
+      if (a) byType[t as FailureType | "*"] = a;
+    }
+    return byType;
   }
 
   price(key: string, v: unknown): Price | undefined {
@@ -143,25 +171,20 @@ export function parsePolicy(raw: unknown): ParsePolicyResult {
   else {
     for (const [k, v] of Object.entries(rawBills)) {
       const at = keyPath("bills", k);
-      if ((BILLED_OUTCOMES as readonly string[]).includes(k)) {
+      if (k === "failed" && isObj(v)) {
+        // By failure type: "*" (or nothing: unknown) answers `failed`, the rest `failed_by_type`.
+        const { "*": rest, ...byType } = c.byType(at, v);
+        bills.failed = rest ?? "unknown";
+        if (Object.keys(byType).length > 0) bills.failed_by_type = byType;
+      } else if ((BILLED_OUTCOMES as readonly string[]).includes(k)) {
         const a = c.answer(at, v);
         if (a) bills[k as (typeof BILLED_OUTCOMES)[number]] = a;
       } else if (k === "rejected") {
         if (v === "unknown" || Array.isArray(v)) {
           const a = c.answer(at, v);
           if (a) bills.rejected = { "*": a };
-        } else if (isObj(v)) {
-          const byType: Record<string, BillAnswer> = {};
-          for (const [t, tv] of Object.entries(v)) {
-            if (!REJECTED_KEYS.has(t)) {
-              c.fail(keyPath(at, t), `a failure type (${FAILURE_TYPES.join(", ")}) or "*"`, t);
-              continue;
-            }
-            const a = c.answer(keyPath(at, t), tv);
-            if (a) byType[t] = a;
-          }
-          bills.rejected = byType;
-        } else c.fail(at, 'a list of components, "unknown", or a mapping by failure type', v);
+        } else if (isObj(v)) bills.rejected = c.byType(at, v);
+        else c.fail(at, 'a list of components, "unknown", or a mapping by failure type', v);
       } else c.fail(at, `one of ${[...BILLED_OUTCOMES, "rejected"].join(", ")}`, k);
     }
   }
@@ -176,6 +199,13 @@ export function parsePolicy(raw: unknown): ParsePolicyResult {
     if (typeof raw.min_poll_seconds !== "number" || !(raw.min_poll_seconds >= 0)) c.fail("min_poll_seconds", "a number of seconds >= 0", raw.min_poll_seconds);
     else minPoll = raw.min_poll_seconds;
   }
+  let freeRetries: boolean | "unknown" | undefined;
+  if (raw.free_retries !== undefined) {
+    if (raw.free_retries === true || raw.free_retries === false || raw.free_retries === "unknown") freeRetries = raw.free_retries;
+    else c.fail("free_retries", 'true, false or "unknown"', raw.free_retries);
+  }
+  if (raw.backoff !== undefined && (typeof raw.backoff !== "string" || raw.backoff === "")) c.fail("backoff", 'the advised retry backoff in a few words, or "unknown"', raw.backoff);
+  if (raw.prices_from_user !== undefined && typeof raw.prices_from_user !== "boolean") c.fail("prices_from_user", "true or false", raw.prices_from_user);
   let evidence: Record<string, Evidence> | undefined;
   if (raw.evidence !== undefined) {
     if (!isObj(raw.evidence)) c.fail("evidence", "a mapping of answer paths to { source, checked, quote }", raw.evidence);
@@ -206,6 +236,9 @@ export function parsePolicy(raw: unknown): ParsePolicyResult {
     bills,
     polls,
     ...(minPoll !== undefined ? { min_poll_seconds: minPoll } : {}),
+    ...(freeRetries !== undefined ? { free_retries: freeRetries } : {}),
+    ...(typeof raw.backoff === "string" ? { backoff: raw.backoff } : {}),
+    ...(typeof raw.prices_from_user === "boolean" ? { prices_from_user: raw.prices_from_user } : {}),
     ...(evidence ? { evidence } : {}),
     ...(typeof raw.notes === "string" ? { notes: raw.notes } : {}),
   };

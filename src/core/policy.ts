@@ -53,10 +53,21 @@ export interface Policy {
     readonly timed_out: BillAnswer;
     /** By failure type; `*` answers for types not listed. */
     readonly rejected: Readonly<Partial<Record<FailureType | "*", BillAnswer>>>;
+    /**
+     * Failed jobs whose answer depends on the failure type (a moderation refusal free, a
+     * server error unknown); `failed` answers for the types not listed here.
+     */
+    readonly failed_by_type?: Readonly<Partial<Record<FailureType, BillAnswer>>>;
   };
   /** True: each status request costs `per_request`. */
   readonly polls: boolean | "unknown";
   readonly min_poll_seconds?: number;
+  /** Does the provider retry failed requests itself at no charge, or document a free retry? */
+  readonly free_retries?: boolean | "unknown";
+  /** The retry backoff the provider advises, in a few words, or `unknown`. */
+  readonly backoff?: string;
+  /** True: no source gives (all) this provider's prices; the rest must come from the user. */
+  readonly prices_from_user?: boolean;
   /** Per-answer sources, keyed by the answer's path (`bills.failed`, `polls`, …). */
   readonly evidence?: Readonly<Record<string, Evidence>>;
   /** Free text shown with the policy. */

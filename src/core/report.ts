@@ -1,3 +1,4 @@
+import type { SdkRetriesReport } from "./audit/sdk-retries.js";
 import type { Cause } from "./cause.js";
 
 /** Money as exact decimal text, e.g. `"12.3456"`. */
@@ -95,5 +96,7 @@ export interface Report {
   readonly unknowns: readonly UnknownAnswer[];
   readonly top_jobs: readonly WastefulJob[];
   readonly unmatched_charges: { readonly count: number; readonly amount: MoneyText };
+  /** Attempts an official SDK likely made on its own (retries the caller did not ask for). */
+  readonly sdk_retries: SdkRetriesReport;
   readonly problems: readonly Problem[];
 }

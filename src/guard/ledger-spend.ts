@@ -1,8 +1,5 @@
-import { readdir } from "node:fs/promises";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createAudit, type LedgerQuery, type Policy, type StoredEvent } from "../core/index.js";
-import { loadPolicies } from "../policies/load-policies.js";
+import { loadShippedPolicies } from "../providers/shipped-policies.js";
 import { budgetPeriod, type BudgetBook } from "./budget-book.js";
 
 /** A ledger that can be read back (the guard seeds its budgets from it). */
@@ -29,19 +26,7 @@ export async function seedBudgetFromLedger(book: BudgetBook, ledger: ScannableSi
   });
 }
 
-/** The policies shipped with failcost (`src/providers/<name>/policy.yaml`), where present. */
-export async function bundledPolicies(): Promise<Policy[]> {
-  const dir = fileURLToPath(new URL("../../src/providers/", import.meta.url));
-  let names: string[];
-  try {
-    names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
-  } catch {
-    return [];
-  }
-  const files: string[] = [];
-  for (const name of names) {
-    const file = join(dir, name, "policy.yaml");
-    if ((await readdir(join(dir, name))).includes("policy.yaml")) files.push(file);
-  }
-  return files.length > 0 ? loadPolicies(files) : [];
+/** The policies shipped with failcost (`src/providers/<name>/policy.yaml`). */
+export function bundledPolicies(): Promise<Policy[]> {
+  return loadShippedPolicies();
 }

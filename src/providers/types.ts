@@ -1,4 +1,4 @@
-import type { FailureType, Outcome, Units } from "../core/index.js";
+import type { FailureType, Kind, Outcome, Units } from "../core/index.js";
 
 /**
  * What one provider job object says (a Replicate prediction, a fal queue status or webhook body,
@@ -25,13 +25,25 @@ export interface JobObjectFacts {
   readonly completedAt?: string;
   /** Fields present in the object that the adapter could not map (for "could not map" notes). */
   readonly unmapped?: readonly string[];
+  /** A hash of the object's model input (never the input itself), for duplicate detection. */
+  readonly inputHash?: string;
+  /** True when the object says a webhook was set for it. */
+  readonly webhook?: boolean;
+  /** The kind of media, where the object's provider or shape says it. */
+  readonly kind?: Kind;
 }
+
+/** Response headers, by lower-case name. */
+export type Headers = Readonly<Record<string, string>>;
 
 /** Reads a provider's job objects and error responses. One per provider, in its folder. */
 export interface ProviderFormat {
   readonly provider: string;
-  /** Reads one job object (from a GET, a list item or a webhook body); a string says why not. */
-  readJobObject(obj: unknown): JobObjectFacts | string;
+  /**
+   * Reads one job object (from a GET, a list item or a webhook body); a string says why not.
+   * `headers` (lower-case names) are the response's, where known (fal's `x-fal-billable-units`).
+   */
+  readJobObject(obj: unknown, headers?: Headers): JobObjectFacts | string;
   /** The failure type of an HTTP error response, refined from its body where the provider says more. */
-  classifyError(status: number, body: unknown, headers?: Readonly<Record<string, string>>): FailureType;
+  classifyError(status: number, body: unknown, headers?: Headers): FailureType;
 }

@@ -2,6 +2,7 @@ import { relative, resolve } from "node:path";
 import type { Report } from "../../core/index.js";
 import { StrictError, UsageError } from "../../errors.js";
 import { renderTerminalReport, type Dimension } from "../../report/terminal.js";
+import { SDK_RETRY_RULES } from "../../providers/sdk-retry-rules.js";
 import { auditFiles } from "../../sources/audit-files.js";
 import type { CliIo } from "../io.js";
 import { useColor } from "../io.js";
@@ -49,6 +50,7 @@ export async function audit(args: unknown[], raw: Record<string, unknown>, io: C
     files.map((f) => resolve(io.cwd, f)),
     {
       policies,
+      sdkRetries: SDK_RETRY_RULES,
       duplicateWindowSeconds: windowMinutes * 60,
       ...(sinceMicros !== undefined ? { sinceMicros } : {}),
       ...(untilMicros !== undefined ? { untilMicros } : {}),

@@ -2,11 +2,12 @@ import { formatUnits, scaleOf, unitsAt, type Decimal } from "../decimal.js";
 import type { Policy } from "../policy.js";
 import { createPriceTable, type PriceTable } from "../price-match.js";
 import type { Problem, Report } from "../report.js";
-import type { AttemptTable } from "./attempt-table.js";
+import type { AttemptRow, AttemptTable } from "./attempt-table.js";
 import type { AttemptView } from "./attempt-view.js";
 import type { Charge, Collected } from "./collect.js";
 import { classify, failureOf, findDuplicates, isGivenUp, markJob, measurePolls, type Judgement } from "./judge.js";
-import { priceAttempt, type PricedAttempt, type Scales } from "./price-attempt.js";
+import { createPriceMemo, priceAttempt, type PricedAttempt, type Scales } from "./price-attempt.js";
+import { SdkRetryTally, type SdkRetryRule } from "./sdk-retries.js";
 import { Tally } from "./tally.js";
 
 /** What to audit and how. */
@@ -25,6 +26,8 @@ export interface AuditOptions {
   readonly topJobs?: number;
   /** The report's currency where no policy names one (default USD). */
   readonly currency?: string;
+  /** What each provider's official SDK retries on its own (for the `sdk_retries` key). */
+  readonly sdkRetries?: readonly SdkRetryRule[];
 }
 
 /** One judged and priced attempt: what the reports are made of. */
@@ -85,23 +88,32 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
   const duplicates = findDuplicates(table, (options.duplicateWindowSeconds ?? 600) * 1_000_000);
 
   // Charges belong to the attempt with their request id, else to the job and attempt they name.
-  const claimed = new Set<string>();
-  for (let i = 0; i < table.size; i++) {
-    const rid = table.requestId[i];
-    if (rid === undefined) continue;
-    const provider = table.providers[table.provider[i]!]!;
-    for (const r of table.otherRequestIds(i) ? [rid, ...table.otherRequestIds(i)!] : [rid]) {
-      if (collected.charges.has(r)) claimed.add(`${provider}\u0000${r}`);
+  const chargesByRow = new Map<number, Charge[]>();
+  const claimed = new Set<Charge>();
+  if (collected.charges.size > 0) {
+    for (let i = 0; i < table.size; i++) {
+      const rid = table.requestId[i];
+      if (rid === undefined) continue;
+      const provider = table.providers[table.provider[i]!]!;
+      const others = table.otherRequestIds(i);
+      for (const r of others ? [rid, ...others] : [rid]) {
+        for (const c of collected.charges.get(r) ?? []) {
+          if (c.provider !== provider || claimed.has(c)) continue;
+          claimed.add(c);
+          const list = chargesByRow.get(i);
+          if (list) list.push(c);
+          else chargesByRow.set(i, [c]);
+        }
+      }
     }
   }
-  const extraCharges = new Map<number, Charge[]>();
   const unmatched: Charge[] = [];
-  for (const [rid, list] of collected.charges) {
+  for (const list of collected.charges.values()) {
     for (const c of list) {
-      if (claimed.has(`${c.provider}\u0000${rid}`)) continue;
+      if (claimed.has(c)) continue;
       const row = c.job !== undefined && c.attempt !== undefined ? findRow(table, c.job, c.attempt, c.provider) : undefined;
-      if (row !== undefined) extraCharges.set(row, [...(extraCharges.get(row) ?? []), c]);
-      else unmatched.push(c);
+      if (row === undefined) unmatched.push(c);
+      else chargesByRow.set(row, [...(chargesByRow.get(row) ?? []), c]);
     }
   }
 
@@ -113,28 +125,29 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
     (options.model === undefined || s.model === options.model);
 
   const tally = new Tally(scales.money, options.topJobs ?? 10);
+  const memo = createPriceMemo();
+  const sdkRetries = new SdkRetryTally(options.sdkRetries ?? [], scales.money);
   for (let j = 0; j < table.jobNames.length; j++) {
-    const judged: Judgement[] = table
-      .attemptsOfJob(j)
-      .map((i) => table.view(i))
-      .sort((a, b) => a.attempt - b.attempt)
-      .map((s) => {
-        const cls = classify(s);
-        const polls = measurePolls(s, policies.get(s.provider)?.min_poll_seconds);
-        return {
-          state: s,
-          cls,
-          failure: failureOf(s, cls),
-          givenUp: isGivenUp(s, cls),
-          duplicate: duplicates[s.index] === 1,
-          used: false,
-          rerun: false,
-          cause: undefined,
-          polls: polls.polls,
-          tooClose: polls.tooClose,
-          whileWebhook: polls.whileWebhook,
-        };
+    const rows = table.attemptsOfJob(j).map((i) => table.view(i));
+    if (rows.length > 1) rows.sort((a, b) => a.attempt - b.attempt);
+    const judged: Judgement<AttemptRow>[] = [];
+    for (const s of rows) {
+      const cls = classify(s);
+      const polls = measurePolls(s, policies.get(s.provider)?.min_poll_seconds);
+      judged.push({
+        state: s,
+        cls,
+        failure: failureOf(s, cls),
+        givenUp: isGivenUp(s, cls),
+        duplicate: duplicates[s.index] === 1,
+        used: false,
+        rerun: false,
+        cause: undefined,
+        polls: polls.polls,
+        tooClose: polls.tooClose,
+        whileWebhook: polls.whileWebhook,
       });
+    }
     markJob(judged);
     const audited: AuditedAttempt[] = [];
     for (const jd of judged) {
@@ -148,12 +161,12 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
         const rule = tables.get(s.provider)!.lookup(s.model);
         if (!rule) count(missing.price, `${s.provider}\u0000${s.model}`);
         else {
-          priced = priceAttempt(policy, rule.price, { cls: jd.cls, failure: jd.failure, runSeconds: s.runSeconds, units: s.units, unitsAsked: s.unitsAsked, polls: jd.polls }, scales);
+          priced = priceAttempt(policy, rule.price, { cls: jd.cls, failure: jd.failure, runSeconds: undefined, runUnits: s.runUnits(scales.qty), units: s.units, unitsAsked: s.unitsAsked, polls: jd.polls }, scales, memo);
           for (const u of priced.unpricedUnits) count(missing.units, `${s.provider}\u0000${rule.pattern}\u0000${u}`);
           if (priced.missingMaxRun) count(missing.maxRun, `${s.provider}\u0000${rule.pattern}`);
         }
       }
-      const charges = chargesOf(s, collected.charges, extraCharges);
+      const charges = chargesByRow.get(s.index) ?? NO_CHARGES;
       let charged: bigint | undefined;
       for (const c of charges) {
         if (c.currency !== currency) {
@@ -168,6 +181,7 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
     }
     if (audited.length === 0) continue;
     tally.addJob(audited);
+    sdkRetries.addJob(audited);
     visit?.(audited, scales.money);
   }
 
@@ -175,7 +189,13 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
   for (const [provider, n] of missing.currency) problems.push({ why: `the policy for '${provider}' is in ${policies.get(provider)!.currency}, the report in ${currency}: ${n} attempts are not priced`, provider });
   for (const [key, n] of missing.price) {
     const [provider, model] = key.split("\u0000");
-    problems.push({ why: `no price in the '${provider}' policy matches model '${model}': ${n} attempts are not priced (add a "*" default or a matching glob)`, provider });
+    const fromUser = policies.get(provider!)?.prices_from_user === true;
+    problems.push({
+      why: fromUser
+        ? `no price for model '${model}' in the '${provider}' policy: prices must come from you (no source gives them); ${n} attempts are not priced (write a policy file for '${provider}' with prices: see failcost policies show ${provider})`
+        : `no price in the '${provider}' policy matches model '${model}': ${n} attempts are not priced (add a "*" default or a matching glob)`,
+      provider,
+    });
   }
   for (const [key, n] of missing.units) {
     const [provider, pattern, unit] = key.split("\u0000");
@@ -198,6 +218,7 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
   return {
     ...tally.totals(currency, collected.events),
     unmatched_charges: { count: unmatched.length, amount: formatUnits(unmatchedTotal, scales.money) },
+    sdk_retries: sdkRetries.toJSON(),
     problems: sortProblems(problems),
   };
 }
@@ -231,12 +252,7 @@ function findRow(table: AttemptTable, job: string, attempt: number, provider: st
   return undefined;
 }
 
-function chargesOf(s: AttemptView, byRequest: Map<string, Charge[]>, extra: Map<number, Charge[]>): Charge[] {
-  const out: Charge[] = [];
-  for (const rid of s.requestIds ?? []) for (const c of byRequest.get(rid) ?? []) if (c.provider === s.provider) out.push(c);
-  for (const c of extra.get(s.index) ?? []) out.push(c);
-  return out;
-}
+const NO_CHARGES: readonly Charge[] = [];
 
 function sortProblems(problems: Problem[]): Problem[] {
   const lined = problems.filter((p) => p.file !== undefined);

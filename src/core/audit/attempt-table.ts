@@ -1,4 +1,4 @@
-import { decimalFromNumber, parseDecimal, scaleOf, ZERO, type Decimal } from "../decimal.js";
+import { decimalFromNumber, parseDecimal, scaleOf, unitsAt, unitsOfNumber, ZERO, type Decimal } from "../decimal.js";
 import { OUTCOMES, type AttemptEvent, type Units } from "../event.js";
 import { FAILURE_TYPES, type FailureType } from "../failure-type.js";
 import type { AttemptView } from "./attempt-view.js";
@@ -389,49 +389,106 @@ export class AttemptTable {
   }
 
   /** A readable view of attempt `i`. */
-  view(i: number): AttemptView {
-    const t = (a: Float64Array): number | undefined => {
-      const v = a[i]!;
-      return v === v ? v : undefined;
-    };
-    const x = this.extras.get(i);
-    const rid = this.requestId[i];
-    const polls = this.pollTimes(i).sort((a, b) => a - b);
-    const run = this.runSeconds[i]!;
-    let runSeconds: Decimal | undefined;
-    if (x?.runText !== undefined) runSeconds = parseDecimal(x.runText);
-    else if (run === run) runSeconds = decimalFromNumber(run);
-    const o = this.outcome[i]!;
-    return {
-      index: i,
-      job: this.jobNames[this.jobOf[i]!]!,
-      attempt: this.attempt[i]!,
-      provider: this.providers[this.provider[i]!]!,
-      model: this.models[this.model[i]!]!,
-      otherModels: x?.otherModels ? [...x.otherModels].sort() : undefined,
-      requestIds: rid === undefined ? undefined : x?.otherRequestIds ? [rid, ...x.otherRequestIds].sort() : [rid],
-      start: this.start[i]!,
-      submittedAt: t(this.submittedAt),
-      inputHash: this.inputHash[i],
-      unitsAsked: this.unitsAsked[i] === -1 ? undefined : this.unitSets[this.unitsAsked[i]!],
-      webhookAsked: this.webhookAsked[i] === 1,
-      rejectedAt: t(this.rejectedAt),
-      rejectedStatus: this.rejectedStatus[i] === 0 ? undefined : this.rejectedStatus[i],
-      rejectedError: failureOfCode(this.rejectedError[i]!),
-      createdAt: t(this.createdAt),
-      polls,
-      completedAt: t(this.completedAt),
-      outcome: o === 0 ? undefined : OUTCOMES[o - 1],
-      runSeconds,
-      units: this.units[i] === -1 ? undefined : this.unitSets[this.units[i]!],
-      completedError: failureOfCode(this.completedError[i]!),
-      timeoutAt: t(this.timeoutAt),
-      cancelAt: t(this.cancelAt),
-      webhookDelivered: this.webhookDelivered[i]!,
-      webhookFailed: this.webhookFailed[i]!,
-      requeuedAt: t(this.requeuedAt),
-      outputRejectedAt: t(this.outputRejectedAt),
-      outputRejectedError: failureOfCode(this.outputRejectedError[i]!),
-    };
+  view(i: number): AttemptRow {
+    return new AttemptRow(this, i);
   }
 }
+
+function time(a: Float64Array, i: number): number | undefined {
+  const v = a[i]!;
+  return v === v ? v : undefined;
+}
+
+/**
+ * One attempt read out of the table: plain fields, except the run time, which is turned into an
+ * exact decimal only when asked for (most readers price from `runUnits`).
+ */
+export class AttemptRow implements AttemptView {
+  readonly index: number;
+  readonly job: string;
+  readonly attempt: number;
+  readonly providerId: number;
+  readonly modelId: number;
+  readonly provider: string;
+  readonly model: string;
+  readonly otherModels: readonly string[] | undefined;
+  readonly requestIds: readonly string[] | undefined;
+  readonly start: number;
+  readonly submittedAt: number | undefined;
+  readonly inputHash: string | undefined;
+  readonly unitsAsked: Units | undefined;
+  readonly webhookAsked: boolean;
+  readonly rejectedAt: number | undefined;
+  readonly rejectedStatus: number | undefined;
+  readonly rejectedError: FailureType | undefined;
+  readonly createdAt: number | undefined;
+  readonly polls: readonly number[];
+  readonly completedAt: number | undefined;
+  readonly outcome: (typeof OUTCOMES)[number] | undefined;
+  readonly units: Units | undefined;
+  readonly completedError: FailureType | undefined;
+  readonly timeoutAt: number | undefined;
+  readonly cancelAt: number | undefined;
+  readonly webhookDelivered: number;
+  readonly webhookFailed: number;
+  readonly requeuedAt: number | undefined;
+  readonly outputRejectedAt: number | undefined;
+  readonly outputRejectedError: FailureType | undefined;
+  private readonly run: number;
+  private readonly runText: string | undefined;
+  private runDecimal: Decimal | undefined | null = null;
+
+  constructor(t: AttemptTable, i: number) {
+    const x = t.extras.get(i);
+    const rid = t.requestId[i];
+    const o = t.outcome[i]!;
+    this.index = i;
+    this.job = t.jobNames[t.jobOf[i]!]!;
+    this.attempt = t.attempt[i]!;
+    this.providerId = t.provider[i]!;
+    this.modelId = t.model[i]!;
+    this.provider = t.providers[this.providerId]!;
+    this.model = t.models[this.modelId]!;
+    this.otherModels = x?.otherModels ? [...x.otherModels].sort() : undefined;
+    this.requestIds = rid === undefined ? undefined : x?.otherRequestIds ? [rid, ...x.otherRequestIds].sort() : [rid];
+    this.start = t.start[i]!;
+    this.submittedAt = time(t.submittedAt, i);
+    this.inputHash = t.inputHash[i];
+    this.unitsAsked = t.unitsAsked[i] === -1 ? undefined : t.unitSets[t.unitsAsked[i]!];
+    this.webhookAsked = t.webhookAsked[i] === 1;
+    this.rejectedAt = time(t.rejectedAt, i);
+    this.rejectedStatus = t.rejectedStatus[i] === 0 ? undefined : t.rejectedStatus[i];
+    this.rejectedError = failureOfCode(t.rejectedError[i]!);
+    this.createdAt = time(t.createdAt, i);
+    this.polls = t.pollHead[i] === -1 ? NO_POLLS : t.pollTimes(i).sort((a, b) => a - b);
+    this.completedAt = time(t.completedAt, i);
+    this.outcome = o === 0 ? undefined : OUTCOMES[o - 1];
+    this.units = t.units[i] === -1 ? undefined : t.unitSets[t.units[i]!];
+    this.completedError = failureOfCode(t.completedError[i]!);
+    this.timeoutAt = time(t.timeoutAt, i);
+    this.cancelAt = time(t.cancelAt, i);
+    this.webhookDelivered = t.webhookDelivered[i]!;
+    this.webhookFailed = t.webhookFailed[i]!;
+    this.requeuedAt = time(t.requeuedAt, i);
+    this.outputRejectedAt = time(t.outputRejectedAt, i);
+    this.outputRejectedError = failureOfCode(t.outputRejectedError[i]!);
+    this.run = t.runSeconds[i]!;
+    this.runText = x?.runText;
+  }
+
+  /** Provider-reported compute seconds, exact. */
+  get runSeconds(): Decimal | undefined {
+    if (this.runDecimal === null) {
+      this.runDecimal = this.runText !== undefined ? parseDecimal(this.runText) : this.run === this.run ? decimalFromNumber(this.run) : undefined;
+    }
+    return this.runDecimal;
+  }
+
+  /** The run seconds as whole units of 10^-scale (exact), or undefined. */
+  runUnits(scale: number): bigint | undefined {
+    if (this.runText !== undefined) return unitsAt(parseDecimal(this.runText)!, scale);
+    return this.run === this.run ? unitsOfNumber(this.run, scale) : undefined;
+  }
+}
+
+const NO_POLLS: readonly number[] = Object.freeze([]);

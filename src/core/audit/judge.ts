@@ -5,8 +5,8 @@ import type { AttemptView } from "./attempt-view.js";
 import type { AttemptClass } from "./price-attempt.js";
 
 /** What spec §4 decides about one attempt, before any money. */
-export interface Judgement {
-  readonly state: AttemptView;
+export interface Judgement<S extends AttemptView = AttemptView> {
+  readonly state: S;
   readonly cls: AttemptClass;
   readonly failure: FailureType | undefined;
   readonly givenUp: boolean;

@@ -58,7 +58,8 @@ function byWaste(a: TopJob, b: TopJob): number {
 export class Tally {
   private readonly all = new Slice();
   private readonly byProvider = new Map<string, Slice>();
-  private readonly byModel = new Map<string, Slice>();
+  /** By provider, then model: both names are shared strings, so no key is built per attempt. */
+  private readonly byModel = new Map<string, Map<string, Slice>>();
   private readonly byDay = new Map<string, Slice>();
   private readonly causes = new Map<Cause, bigint>(CAUSES.map((c) => [c, 0n]));
   private wasteHigh = 0n;
@@ -87,7 +88,12 @@ export class Tally {
     let duplicated = false;
     for (const a of attempts) {
       const s = a.state;
-      const slices = [sliceOf(this.byProvider, s.provider), sliceOf(this.byModel, `${s.provider}/${s.model}`), sliceOf(this.byDay, this.day(s.start))];
+      let models = this.byModel.get(s.provider);
+      if (!models) {
+        models = new Map();
+        this.byModel.set(s.provider, models);
+      }
+      const slices = [sliceOf(this.byProvider, s.provider), sliceOf(models, s.model), sliceOf(this.byDay, this.day(s.start))];
       this.all.add(a);
       for (const slice of slices) {
         slice.add(a);
@@ -192,7 +198,7 @@ export class Tally {
   }
 
   /** The report's figures (everything but problems and unmatched charges). */
-  totals(currency: string, events: number): Omit<Report, "problems" | "unmatched_charges"> {
+  totals(currency: string, events: number): Omit<Report, "problems" | "unmatched_charges" | "sdk_retries"> {
     const m = (v: bigint): string => formatUnits(v, this.scale);
     const waste = this.all.billed - this.all.useful;
     const unknowns: UnknownAnswer[] = [...this.unknowns.entries()]
@@ -248,7 +254,7 @@ export class Tally {
         },
       },
       by_provider: sortedRecord(this.byProvider, this.scale),
-      by_model: sortedRecord(this.byModel, this.scale),
+      by_model: sortedRecord(new Map([...this.byModel].flatMap(([p, models]) => [...models].map(([m, slice]) => [`${p}/${m}`, slice] as const))), this.scale),
       by_day: sortedRecord(this.byDay, this.scale),
       unknowns,
       top_jobs: top,
