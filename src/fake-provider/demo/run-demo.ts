@@ -35,7 +35,7 @@ export interface DemoResult {
 }
 
 /** How the demo's fake provider misbehaves. */
-export const DEMO_RATES: FailureRates = { rate_limit: 0.12, unavailable: 0.04, invalid_input: 0.03, auth: 0, failed: 0.05, slow: 0.08 };
+export const DEMO_RATES: FailureRates = { rate_limit: 0.06, unavailable: 0.03, invalid_input: 0.03, auth: 0, failed: 0.05, slow: 0.08 };
 
 /** The app's timeout for one job, in seconds. */
 const TIMEOUT_SECONDS = 120;
