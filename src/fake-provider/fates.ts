@@ -85,14 +85,8 @@ export function fakeId(seed: number, key: string, length = 26): string {
   return out;
 }
 
-/** A seeded generator of numbers in [0, 1) (mulberry32), for jitter that repeats under a seed. */
+/** A seeded sequence of numbers in [0, 1), for jitter that repeats under a seed. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  let n = 0;
+  return () => draw(seed, "random", String(n++));
 }

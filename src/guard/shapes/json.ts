@@ -1,15 +1,13 @@
+import { isObject, textOf, type JsonObject } from "../../providers/object-fields.js";
+
 /** A parsed JSON object. */
-export type Json = Record<string, unknown>;
+export type Json = JsonObject;
 
 /** True for a plain JSON object (not an array, not null). */
-export function isJson(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
+export const isJson = isObject;
 
 /** A non-empty string field, else undefined. */
-export function text(v: unknown): string | undefined {
-  return typeof v === "string" && v !== "" ? v : undefined;
-}
+export const text = textOf;
 
 /** A positive whole number field (or its text), else undefined. */
 export function count(v: unknown): number | undefined {
