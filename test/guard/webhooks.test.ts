@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import Replicate, { validateWebhook } from "replicate";
 import type { FakeProvider } from "../../src/fake-provider/server.js";
-import { createGuard, signWebhook, verifyWebhook, type Guard } from "../../src/guard/index.js";
+import { createGuard, createLedgerWebhookHandler, signWebhook, verifyWebhook, type Guard } from "../../src/guard/index.js";
 import { fakeProvider, quickPolicies } from "./helpers.js";
 import { MemorySink } from "./memory-sink.js";
 
@@ -108,5 +108,55 @@ describe("the webhook receiver", () => {
   it("will not run without a secret unless told to accept unsigned deliveries", () => {
     assert.throws(() => guard.webhookHandler({ provider: "replicate" }), /secret/);
     assert.doesNotThrow(() => guard.webhookHandler({ provider: "fal", unsigned: true }));
+  });
+});
+
+describe("the webhook receiver for a process that did not create the jobs (failcost serve)", () => {
+  it("finds the attempt by its request id in the ledger and appends the delivery and the outcome", async () => {
+    const sink = new MemorySink();
+    const now = Date.now();
+    const base = { ts: new Date(now - 60_000).toISOString(), provider: "replicate", model: "black-forest-labs/flux-dev", job: "from-the-app", attempt: 2 };
+    await sink.append([
+      { event: { ...base, type: "submitted", input_hash: "sha256:ab" }, micros: (now - 60_000) * 1000 },
+      { event: { ...base, type: "created", request_id: "pred-7" }, micros: (now - 60_000) * 1000 + 1 },
+    ]);
+    const server = createServer(createLedgerWebhookHandler({ provider: "replicate", secret: SECRET, ledger: sink }));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const post = (prediction: object, secret = SECRET, id = `msg_${Math.random()}`) => {
+      const body = JSON.stringify(prediction);
+      const ts = Math.floor(Date.now() / 1000);
+      return fetch(url, { method: "POST", headers: { "webhook-id": id, "webhook-timestamp": String(ts), "webhook-signature": signWebhook(secret, id, ts, body) }, body });
+    };
+    const prediction = (id: string) => ({
+      id,
+      model: "black-forest-labs/flux-dev",
+      version: "v",
+      status: "succeeded",
+      input: {},
+      output: ["https://replicate.delivery/x.png"],
+      error: null,
+      created_at: new Date(now - 60_000).toISOString(),
+      completed_at: new Date().toISOString(),
+      metrics: { predict_time: 2.5 },
+      urls: { get: `https://api.replicate.com/v1/predictions/${id}` },
+    });
+    try {
+      assert.equal((await post(prediction("pred-7"))).status, 200);
+      assert.equal((await post(prediction("pred-unknown"))).status, 202);
+      assert.equal((await post(prediction("pred-7"), `whsec_${randomBytes(24).toString("base64")}`)).status, 401);
+      const added = sink.all().filter((e) => e.type === "webhook_delivered" || e.type === "completed");
+      assert.deepEqual(
+        added.map((e) => [e.type, e.job, e.attempt, e.request_id, "outcome" in e ? e.outcome : undefined, "run_seconds" in e ? e.run_seconds : undefined]),
+        [
+          ["webhook_delivered", "from-the-app", 2, "pred-7", undefined, undefined],
+          ["completed", "from-the-app", 2, "pred-7", "succeeded", "2.5"],
+        ],
+      );
+      assert.deepEqual(sink.problems, []);
+    } finally {
+      server.close();
+      server.closeAllConnections();
+    }
   });
 });
