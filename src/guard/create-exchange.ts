@@ -3,7 +3,7 @@ import type { GuardRefusal } from "../errors.js";
 import { secondsBetween } from "./events.js";
 import { gate } from "./gate.js";
 import type { GuardCore } from "./guard-core.js";
-import { bufferResponse, followUpHeaders, jsonResponse, neverSent, raceAbort, readOutgoing, type Buffered, type Outgoing } from "./http.js";
+import { bufferResponse, jsonResponse, neverSent, raceAbort, readOutgoing, type Buffered, type Outgoing } from "./http.js";
 import { inputHash } from "./input-hash.js";
 import { retryAfterMs } from "./retry-after.js";
 import type { Routed } from "./shapes/index.js";
@@ -70,7 +70,7 @@ function onStream(core: GuardCore, att: AttemptState, res: Response): Response {
 }
 
 /** Sends one attempt and records what happens, whether or not the caller still waits. */
-async function send(core: GuardCore, att: AttemptState, req: Outgoing, headers: Headers, sync: boolean): Promise<Sent> {
+async function send(core: GuardCore, att: AttemptState, req: Outgoing, headers: HeadersInit, sync: boolean): Promise<Sent> {
   try {
     const res = await core.s.baseFetch(req.url, { ...req.rest, method: req.method, headers, ...(req.body !== undefined ? { body: req.body as BodyInit } : {}) });
     if (res.ok && (res.headers.get("content-type") ?? "").includes("text/event-stream") && res.body) return { res: onStream(core, att, res) };
@@ -122,10 +122,14 @@ export async function handleCreate(core: GuardCore, r: Routed, input: RequestInf
       core.stats.refused[g.error.reason === "budget" ? "budget" : g.error.reason === "duplicate" ? "duplicate" : "retry"]++;
       return refusalResponse(g.error);
     }
-    const headers = new Headers(req.headers);
     const key = idemHeader !== undefined ? idempotencyKey(job, hash) : undefined;
-    if (idemHeader !== undefined) headers.set(idemHeader, key!);
-    const att = core.newAttempt(job, { provider, model, shape, base: r.base, inputHash: hash, kind, unitsAsked, headers: followUpHeaders(headers) });
+    let headers = req.headers;
+    if (key !== undefined) {
+      const h = new Headers(req.headers);
+      h.set(idemHeader!, key);
+      headers = h;
+    }
+    const att = core.newAttempt(job, { provider, model, shape, base: r.base, inputHash: hash, kind, unitsAsked, headers });
     att.reservation = g.reservation;
     core.record(att, "submitted", {
       input_hash: hash,

@@ -1,8 +1,15 @@
+let cachedSecond = NaN;
+let cachedPrefix = "";
+
 /** Microseconds since the epoch as ISO 8601 with six decimals and `Z`: `2026-11-01T10:00:00.123456Z`. */
 export function isoMicros(micros: number): string {
-  const ms = Math.floor(micros / 1000);
-  const rest = String(micros - ms * 1000).padStart(3, "0");
-  return `${new Date(ms).toISOString().slice(0, -1)}${rest}Z`;
+  const second = Math.floor(micros / 1_000_000);
+  if (second !== cachedSecond) {
+    // The date and time up to the second, made once a second (events come in bursts).
+    cachedSecond = second;
+    cachedPrefix = new Date(second * 1000).toISOString().slice(0, 19);
+  }
+  return `${cachedPrefix}.${String(micros - second * 1_000_000).padStart(6, "0")}Z`;
 }
 
 /**

@@ -136,7 +136,7 @@ export class GuardCore {
   }
 
   /** Starts tracking a new attempt of `job`. */
-  newAttempt(job: JobState, fields: { provider: string; model: string; shape: ProviderShape; base: string; inputHash: string; kind: AttemptState["kind"]; unitsAsked: Units | undefined; headers: Headers }): AttemptState {
+  newAttempt(job: JobState, fields: { provider: string; model: string; shape: ProviderShape; base: string; inputHash: string; kind: AttemptState["kind"]; unitsAsked: Units | undefined; headers: HeadersInit }): AttemptState {
     this.evict();
     let markDone!: () => void;
     const done = new Promise<void>((resolve) => (markDone = resolve));

@@ -5,10 +5,11 @@ import { abortReason } from "./clock.js";
 export interface Outgoing {
   readonly url: string;
   readonly method: string;
-  readonly headers: Headers;
-  /** The body to send (bytes, or form data kept as is). */
-  readonly body: Uint8Array | FormData | undefined;
-  /** The bytes, for hashing (undefined for form data). */
+  /** The headers as given (a Headers object is made only where one is needed). */
+  readonly headers: HeadersInit;
+  /** The body to send (text or bytes, or form data kept as is). */
+  readonly body: string | Uint8Array | FormData | undefined;
+  /** The bytes, for hashing a body that is not JSON. */
   readonly bytes: Uint8Array | undefined;
   /** The body parsed as JSON, where it is JSON (form data: its fields, files by digest). */
   readonly json: unknown;
@@ -22,6 +23,16 @@ export function urlAndMethod(input: RequestInfo | URL, init?: RequestInit): { ur
   const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
   const method = (init?.method ?? (typeof input === "object" && "method" in input ? input.method : "GET")).toUpperCase();
   return { url, method };
+}
+
+function parseJsonText(text: string): unknown {
+  const c = text.trimStart().charAt(0);
+  if (c !== "{" && c !== "[") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function parseJson(bytes: Uint8Array | undefined): unknown {
@@ -64,15 +75,25 @@ export async function formFields(form: FormData): Promise<Record<string, unknown
 /** Reads a fetch call's request once: URL, method, headers, body (as bytes) and signal. */
 export async function readOutgoing(input: RequestInfo | URL, init: RequestInit | undefined, url: string, method: string): Promise<Outgoing> {
   const fromRequest = typeof input === "object" && !(input instanceof URL) ? input : undefined;
-  const headers = new Headers(fromRequest?.headers);
-  if (init?.headers) new Headers(init.headers).forEach((v, k) => headers.set(k, v));
+  let headers: HeadersInit = init?.headers ?? fromRequest?.headers ?? {};
+  if (fromRequest && init?.headers) {
+    const merged = new Headers(fromRequest.headers);
+    new Headers(init.headers).forEach((v, k) => merged.set(k, v));
+    headers = merged;
+  }
+  const { body: _b, headers: _h, method: _m, signal: _s, ...rest } = init ?? {};
+  const signal = init?.signal ?? fromRequest?.signal ?? undefined;
+  if (typeof init?.body === "string") {
+    // The usual SDK body: JSON text, read without a round trip through bytes.
+    const json = parseJsonText(init.body);
+    return { url, method, headers, body: init.body, bytes: json === undefined ? new TextEncoder().encode(init.body) : undefined, json, signal, rest };
+  }
   let body: Uint8Array | FormData | undefined;
   if (init?.body != null) body = await bodyBytes(init.body);
   else if (fromRequest && fromRequest.body) body = new Uint8Array(await fromRequest.clone().arrayBuffer());
   const bytes = body instanceof Uint8Array ? body : undefined;
   const json = body instanceof FormData ? await formFields(body) : parseJson(bytes);
-  const { body: _b, headers: _h, method: _m, signal: _s, ...rest } = init ?? {};
-  return { url, method, headers, body, bytes, json, signal: init?.signal ?? fromRequest?.signal ?? undefined, rest };
+  return { url, method, headers, body, bytes, json, signal, rest };
 }
 
 /** A response whose body has been read, and a fresh copy of it for the caller. */
@@ -86,16 +107,71 @@ export interface Buffered {
   readonly response: Response;
 }
 
-const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+/**
+ * A response whose body the guard has already read: it serves the same bytes from memory, so
+ * the caller reads it as usual without a second stream being made (a stream is made only if
+ * `body` itself is asked for).
+ */
+class BufferedResponse extends Response {
+  private used = false;
+
+  constructor(
+    private readonly buffered: Uint8Array,
+    from: Response,
+  ) {
+    super(null, { status: from.status, statusText: from.statusText, headers: from.headers });
+    Object.defineProperty(this, "url", { value: from.url });
+  }
+
+  private take(): Uint8Array {
+    this.used = true;
+    return this.buffered;
+  }
+
+  override get bodyUsed(): boolean {
+    return this.used;
+  }
+
+  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
+    return this.buffered.length === 0 ? null : new Response(this.take() as BodyInit).body;
+  }
+
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    const b = this.take();
+    return Promise.resolve(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+  }
+
+  override bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return Promise.resolve(new Uint8Array(this.take()));
+  }
+
+  override text(): Promise<string> {
+    return Promise.resolve(new TextDecoder().decode(this.take()));
+  }
+
+  override json(): Promise<unknown> {
+    return this.text().then((t) => JSON.parse(t) as unknown);
+  }
+
+  override blob(): Promise<Blob> {
+    return Promise.resolve(new Blob([this.take() as BlobPart], { type: this.headers.get("content-type") ?? "" }));
+  }
+
+  override formData(): Promise<FormData> {
+    return new Response(this.take() as BodyInit, { headers: this.headers }).formData();
+  }
+
+  override clone(): Response {
+    return new BufferedResponse(this.buffered, this);
+  }
+}
 
 /** Reads a response's body whole and returns it with a copy the caller can still read. */
 export async function bufferResponse(res: Response): Promise<Buffered> {
   const bytes = new Uint8Array(await res.arrayBuffer());
-  const copy = new Response(NULL_BODY.has(res.status) ? null : bytes, { status: res.status, statusText: res.statusText, headers: res.headers });
-  Object.defineProperty(copy, "url", { value: res.url });
   const headers: Record<string, string> = {};
   res.headers.forEach((v, k) => (headers[k] = v));
-  return { status: res.status, ok: res.ok, headers, json: parseJson(bytes), response: copy };
+  return { status: res.status, ok: res.ok, headers, json: parseJson(bytes), response: new BufferedResponse(bytes, res) };
 }
 
 /** A JSON response the guard answers itself (a refusal, a job state a webhook already gave). */
@@ -104,7 +180,7 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
 }
 
 /** Headers to reach a job again later (auth and API version), without the create's body headers. */
-export function followUpHeaders(headers: Headers): Headers {
+export function followUpHeaders(headers: HeadersInit): Headers {
   const out = new Headers(headers);
   for (const k of ["content-type", "content-length", "prefer", "idempotency-key", "x-stainless-retry-count", "transfer-encoding"]) out.delete(k);
   return out;

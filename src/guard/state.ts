@@ -33,8 +33,8 @@ export interface AttemptState {
   readonly kind: Kind | undefined;
   readonly unitsAsked: Units | undefined;
   readonly submittedAt: number;
-  /** Auth and version headers to poll or cancel the job later. */
-  readonly headers: Headers;
+  /** The create's headers (auth, API version), to poll or cancel the job later; see `followUpHeaders`. */
+  readonly headers: HeadersInit;
   phase: AttemptPhase;
   requestId: string | undefined;
   links: JobLinks | undefined;

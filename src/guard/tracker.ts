@@ -1,13 +1,13 @@
 import { messageOf } from "../errors.js";
 import { readResult, readStatus } from "./follow-exchange.js";
 import type { GuardCore } from "./guard-core.js";
-import { bufferResponse } from "./http.js";
+import { bufferResponse, followUpHeaders } from "./http.js";
 import { pollDelayMs } from "./poll-schedule.js";
 import type { FollowUp } from "./shapes/index.js";
 import type { AttemptState } from "./state.js";
 
 async function follow(core: GuardCore, att: AttemptState, req: FollowUp) {
-  return bufferResponse(await core.s.baseFetch(req.url, { method: req.method, headers: att.headers }));
+  return bufferResponse(await core.s.baseFetch(req.url, { method: req.method, headers: followUpHeaders(att.headers) }));
 }
 
 /** Asks the provider to cancel a job the caller gave up on, where the provider has cancel. */
