@@ -72,9 +72,24 @@ async function overhead(calls: number): Promise<void> {
     raw.poll.push((await time(() => fetch(ida)))[0]);
     guarded.poll.push((await time(() => guard.fetch(idb)))[0]);
   }
+  // CPU per call of this process (client side and the fake's side together), in blocks, which
+  // wall-clock latency on a shared machine hides.
+  const cpu = { raw: [] as number[], guard: [] as number[] };
+  const block = async (f: typeof fetch, offset: number): Promise<number> => {
+    const c = process.cpuUsage();
+    for (let i = 0; i < 200; i++) await (await f(url, init(offset + i))).arrayBuffer();
+    const d = process.cpuUsage(c);
+    return (d.user + d.system) / 200;
+  };
+  for (let k = 0; k < 5; k++) {
+    cpu.raw.push(await block(fetch, 10_000_000 + k * 1000));
+    cpu.guard.push(await block(guard.fetch, 20_000_000 + k * 1000));
+  }
   await guard.close();
   await fake.close();
   await close();
+  const [cr, cg] = [quantile(cpu.raw, 0.5), quantile(cpu.guard, 0.5)];
+  console.log(`CPU per create (median of 5 blocks of 200; this process, client and fake together): raw ${cr.toFixed(0)} µs, guard ${cg.toFixed(0)} µs, added ${(cg - cr).toFixed(0)} µs\n`);
   console.log(`added latency per call (${calls} calls each, alternating; recording to ${name}):\n`);
   console.log("| request | raw fetch median ms | guard.fetch median ms | added median ms | raw p90 ms | guard p90 ms |");
   console.log("| --- | --- | --- | --- | --- | --- |");
