@@ -9,6 +9,7 @@ import { GuardCore } from "./guard-core.js";
 import { urlAndMethod } from "./http.js";
 import { runJob, type JobContext, type JobOptions } from "./job-runner.js";
 import { bundledPolicies, seedBudgetFromLedger, type ScannableSink } from "./ledger-spend.js";
+import { ledgerFromTarget } from "./ledger-target.js";
 import type { GuardOptions } from "./options.js";
 import { Recorder, type EventSink } from "./recorder.js";
 import { DEFAULT_RETRY_BUDGET } from "./retry-budget.js";
@@ -59,9 +60,7 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 
 function openSink(ledger: GuardOptions["ledger"]): { sink: EventSink | undefined; owned: boolean } {
   if (ledger === undefined) return { sink: undefined, owned: false };
-  if (typeof ledger === "string") {
-    throw new UsageError(`ledger target '${ledger}': opening a ledger by name needs the ledger adapters; pass a Ledger instance`);
-  }
+  if (typeof ledger === "string") return { sink: ledgerFromTarget(ledger), owned: true };
   return { sink: ledger, owned: false };
 }
 
@@ -118,7 +117,11 @@ export function createGuard(options: GuardOptions = {}): Guard {
   const init = async (): Promise<void> => {
     const policies = policiesGiven ? (given as readonly Policy[]) : given && given.length > 0 ? await loadPolicies(given as readonly string[]) : await bundledPolicies();
     core.setPolicies(policies);
-    if (book && b?.fromLedger !== false && sink && "scan" in sink) await seedBudgetFromLedger(book, sink as ScannableSink, policies, clock.now());
+    if (book && b?.fromLedger !== false && sink && "scan" in sink) {
+      await seedBudgetFromLedger(book, sink as ScannableSink, policies, clock.now()).catch((e: unknown) =>
+        options.onNotice?.({ kind: "record_error", message: `could not read this month's spending from the ledger: ${e instanceof Error ? e.message : String(e)}` }),
+      );
+    }
     ready = true;
   };
   let initializing: Promise<void> | undefined;

@@ -24,7 +24,8 @@ async function firstAttempt(core: GuardCore, sink: EventSink | undefined, key: s
   const reader = sink as { jobEvents?: (job: string) => Promise<{ event: { attempt?: number } }[]> } | undefined;
   if (typeof reader?.jobEvents !== "function") return 1;
   let max = 0;
-  for (const { event } of await reader.jobEvents(key)) max = Math.max(max, event.attempt ?? 0);
+  // A ledger that cannot be read yet does not stop the job (its appends are retried).
+  for (const { event } of await reader.jobEvents(key).catch(() => [])) max = Math.max(max, event.attempt ?? 0);
   return max + 1;
 }
 
