@@ -46,13 +46,13 @@ function onResponse(core: GuardCore, att: AttemptState, b: Buffered, sync: boole
   att.phase = "running";
   att.lastBody = b.json;
   if (att.requestId !== undefined) att.links = { requestId: att.requestId, model: att.model, base: att.base, urls: att.shape.linksOf(b.json) };
-  core.register(att);
+  core.book.register(att);
   core.record(att, "created");
   core.bucket(att.provider).recordSuccess();
   const facts = core.formatFor(att.provider)?.readJobObject(b.json, b.headers);
   const ended = typeof facts === "object" && core.completeFrom(att, facts);
   if (sync && !ended) core.complete(att, { outcome: "succeeded" });
-  core.applyEarly(att);
+  core.book.applyEarly(att);
   if (att.timedOut && att.phase === "running") cancelAndTrack(core, att);
 }
 
@@ -62,7 +62,7 @@ function onStream(core: GuardCore, att: AttemptState, res: Response): Response {
   res.headers.forEach((v, k) => (headers[k] = v));
   att.requestId = att.shape.requestIdOf(undefined, headers);
   att.phase = "running";
-  core.register(att);
+  core.book.register(att);
   core.record(att, "created");
   core.bucket(att.provider).recordSuccess();
   const body = res.body!.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ flush: () => core.complete(att, { outcome: "succeeded" }) }));

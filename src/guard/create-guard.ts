@@ -160,7 +160,7 @@ export function createGuard(options: GuardOptions = {}): Guard {
     },
     webhookHandler: (o) => createWebhookHandler(core, o),
     async wait(provider, requestId) {
-      const att = core.attemptFor(provider, requestId);
+      const att = core.book.attemptFor(provider, requestId);
       if (!att) throw new UsageError(`no ${provider} job with request id '${requestId}' was created through this guard`);
       if (att.phase === "running" && core.s.mode === "guard") track(core, att);
       await att.done;

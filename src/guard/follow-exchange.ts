@@ -48,7 +48,7 @@ async function spacePoll(core: GuardCore, att: AttemptState, signal: AbortSignal
  */
 export async function handleFollowUp(core: GuardCore, r: Routed, input: RequestInfo | URL, init: RequestInit | undefined): Promise<Response> {
   const id = r.match.requestId!;
-  const att = core.attemptFor(r.shape.provider, id);
+  const att = core.book.attemptFor(r.shape.provider, id);
   if (!att) return core.s.baseFetch(input, init);
   const guarding = core.s.mode === "guard";
   if (r.match.op === "poll" && guarding) {

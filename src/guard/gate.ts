@@ -61,7 +61,7 @@ async function checkRetry(core: GuardCore, job: JobState, req: GateRequest): Pro
 }
 
 function checkDuplicate(core: GuardCore, job: JobState, req: GateRequest): GuardRefusal | undefined {
-  const other = core.liveDuplicates(req.inputHash)[0];
+  const other = core.book.liveDuplicates(req.inputHash, core.now() - core.s.duplicateWindowMs)[0];
   if (!other) return undefined;
   if (core.s.duplicateAction === "refuse") {
     return new DuplicateInputError(`failcost guard: job '${job.key}' not sent: the same input is in flight or done in job '${other.job.key}'`, job.key, other.job.key);

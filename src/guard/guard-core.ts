@@ -11,7 +11,8 @@ import type { Recorder } from "./recorder.js";
 import { RetryBudget, type RetryBudgetOptions } from "./retry-budget.js";
 import type { RetryPolicy } from "./retry-policy.js";
 import type { EndpointTable, ProviderShape } from "./shapes/index.js";
-import { isBusy, isLive, newJobState, type AttemptState, type JobState } from "./state.js";
+import { AttemptBook } from "./attempt-book.js";
+import { isBusy, newJobState, type AttemptState, type JobState } from "./state.js";
 import type { GuardStats } from "./stats.js";
 
 /** The guard's settings once defaults are applied. */
@@ -61,18 +62,12 @@ export interface Completion {
  */
 export class GuardCore {
   readonly als = new AsyncLocalStorage<JobRun>();
-  /** Named jobs with a run in progress. */
-  readonly jobs = new Map<string, JobState>();
+  readonly book = new AttemptBook();
   /** The next attempt number of named jobs seen before (a key run again continues). */
   readonly nextAttemptOf = new Map<string, number>();
   readonly closing = new AbortController();
   private readonly eventClock: EventClock;
   private readonly retryBudgets = new Map<string, RetryBudget>();
-  private readonly autoJobs = new Map<string, JobState>();
-  private readonly byRequest = new Map<string, AttemptState>();
-  private readonly byInput = new Map<string, AttemptState[]>();
-  private readonly doneQueue: AttemptState[] = [];
-  private readonly early = new Map<string, { deliver: (att: AttemptState) => void; at: number }>();
   private policies = new Map<string, Policy>();
 
   constructor(
@@ -120,13 +115,13 @@ export class GuardCore {
   jobFor(inputHash: string): JobState {
     const run = this.als.getStore();
     if (run) return run.state;
-    const prev = this.autoJobs.get(inputHash);
+    const prev = this.book.autoJobs.get(inputHash);
     // A call outside guard.job with the same input right after one that was given up (or whose
     // response was lost) is its retry, as an SDK's own retries are.
     if (prev?.last && !prev.attempts.some(isBusy) && this.now() - prev.last.at < this.s.duplicateWindowMs) return prev;
     const suffix = Math.floor(this.s.random() * 36 ** 6).toString(36).padStart(6, "0");
     const job = newJobState(`auto-${inputHash.slice(7, 19)}-${suffix}`, true, 1);
-    this.autoJobs.set(inputHash, job);
+    this.book.autoJobs.set(inputHash, job);
     return job;
   }
 
@@ -137,7 +132,7 @@ export class GuardCore {
 
   /** Starts tracking a new attempt of `job`. */
   newAttempt(job: JobState, fields: { provider: string; model: string; shape: ProviderShape; base: string; inputHash: string; kind: AttemptState["kind"]; unitsAsked: Units | undefined; headers: HeadersInit }): AttemptState {
-    this.evict();
+    this.book.evict(this.now() - Math.max(this.s.duplicateWindowMs, 60_000), (job) => this.s.budget?.forgetJob(job.key));
     let markDone!: () => void;
     const done = new Promise<void>((resolve) => (markDone = resolve));
     const att: AttemptState = {
@@ -165,47 +160,8 @@ export class GuardCore {
     };
     job.attempts.push(att);
     this.currentRun()?.attempts.push(att);
-    const list = this.byInput.get(att.inputHash);
-    if (list) list.push(att);
-    else this.byInput.set(att.inputHash, [att]);
+    this.book.add(att);
     return att;
-  }
-
-  /** Other attempts with this input still counted on within the duplicate window. */
-  liveDuplicates(inputHash: string): AttemptState[] {
-    const list = this.byInput.get(inputHash);
-    if (!list) return [];
-    const since = this.now() - this.s.duplicateWindowMs;
-    return list.filter((a) => a.submittedAt >= since && isLive(a));
-  }
-
-  /** Makes an attempt findable by its provider request id. */
-  register(att: AttemptState): void {
-    if (att.requestId !== undefined) this.byRequest.set(`${att.provider}\0${att.requestId}`, att);
-  }
-
-  /**
-   * Keeps a webhook that arrived before the create's response named its job (a fast job can
-   * finish first), for a few minutes; `applyEarly` delivers it once the attempt is known.
-   */
-  holdEarly(provider: string, requestId: string, deliver: (att: AttemptState) => void): void {
-    const now = this.now();
-    for (const [k, v] of this.early) if (v.at < now - 300_000 || this.early.size > 1000) this.early.delete(k);
-    this.early.set(`${provider}\0${requestId}`, { deliver, at: now });
-  }
-
-  /** Delivers a webhook held for this attempt, if one came early. */
-  applyEarly(att: AttemptState): void {
-    if (att.requestId === undefined || this.early.size === 0) return;
-    const key = `${att.provider}\0${att.requestId}`;
-    const held = this.early.get(key);
-    if (!held) return;
-    this.early.delete(key);
-    held.deliver(att);
-  }
-
-  attemptFor(provider: string, requestId: string): AttemptState | undefined {
-    return this.byRequest.get(`${provider}\0${requestId}`);
   }
 
   /** The provider refused the create (or it never left): records it, settles, remembers why. */
@@ -279,30 +235,9 @@ export class GuardCore {
     att.phase = "done";
     att.doneAt = this.now();
     att.markDone();
-    this.doneQueue.push(att);
+    this.book.finished(att);
   }
 
-  /** Forgets finished attempts older than the duplicate window (memory stays bounded). */
-  private evict(): void {
-    const before = this.now() - Math.max(this.s.duplicateWindowMs, 60_000);
-    while (this.doneQueue.length > 0 && this.doneQueue[0]!.doneAt! < before) {
-      const att = this.doneQueue.shift()!;
-      if (att.requestId !== undefined && this.attemptFor(att.provider, att.requestId) === att) this.byRequest.delete(`${att.provider}\0${att.requestId}`);
-      const list = this.byInput.get(att.inputHash);
-      if (list) {
-        const rest = list.filter((a) => a !== att);
-        if (rest.length === 0) this.byInput.delete(att.inputHash);
-        else this.byInput.set(att.inputHash, rest);
-      }
-      const job = att.job;
-      if (!job.attempts.every((a) => a.phase === "done" && a.doneAt! < before)) continue;
-      if (job.auto && this.autoJobs.get(att.inputHash) === job) this.autoJobs.delete(att.inputHash);
-      if (!job.auto && job.runs === 0 && this.jobs.get(job.key) === job) {
-        this.jobs.delete(job.key);
-        this.s.budget?.forgetJob(job.key);
-      }
-    }
-  }
 }
 
 function parseRun(text: string): Decimal | undefined {

@@ -51,11 +51,11 @@ function settleOrphans(core: GuardCore, run: JobRun, failed: boolean): void {
  * typed error.
  */
 export async function runJob<T>(core: GuardCore, sink: EventSink | undefined, key: string, fn: (ctx: JobContext) => Promise<T>, options: JobOptions): Promise<T> {
-  let state = core.jobs.get(key);
+  let state = core.book.jobs.get(key);
   if (!state) {
     const first = await firstAttempt(core, sink, key);
-    state = core.jobs.get(key) ?? newJobState(key, false, first);
-    core.jobs.set(key, state);
+    state = core.book.jobs.get(key) ?? newJobState(key, false, first);
+    core.book.jobs.set(key, state);
   }
   state.runs++;
   const controller = new AbortController();
@@ -95,7 +95,7 @@ export async function runJob<T>(core: GuardCore, sink: EventSink | undefined, ke
     // The job's history stays (for the retry policy of a later run) until its attempts age out.
     if (--state.runs === 0) {
       remember(core, state);
-      if (state.attempts.length === 0) core.jobs.delete(key);
+      if (state.attempts.length === 0) core.book.jobs.delete(key);
     }
   }
 }

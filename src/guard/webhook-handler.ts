@@ -25,11 +25,11 @@ export function createWebhookHandler(core: GuardCore, options: WebhookOptions): 
       a.lastBody = d.json;
       if (core.completeFrom(a, d.facts)) a.finalBody = d.json;
     };
-    const att = core.attemptFor(options.provider, d.facts.requestId);
+    const att = core.book.attemptFor(options.provider, d.facts.requestId);
     if (!att) {
       core.stats.webhooks.unmatched++;
       core.notice({ kind: "webhook_unmatched", provider: options.provider, requestId: d.facts.requestId });
-      core.holdEarly(options.provider, d.facts.requestId, deliver);
+      core.book.holdEarly(options.provider, d.facts.requestId, deliver, core.now());
       return reply(res, 202, "accepted: no job of this guard has that request id (yet)");
     }
     deliver(att);
