@@ -1,6 +1,6 @@
 import { parseDecimal, type Decimal, type Outcome, type Policy } from "../core/index.js";
 import { UsageError } from "../errors.js";
-import { loadPolicies } from "../policies/load-policies.js";
+import { loadPolicies, overridePolicies } from "../policies/load-policies.js";
 import { BudgetBook } from "./budget-book.js";
 import { systemClock } from "./clock.js";
 import { handleCreate } from "./create-exchange.js";
@@ -115,7 +115,12 @@ export function createGuard(options: GuardOptions = {}): Guard {
   if (policiesGiven) core.setPolicies(given as readonly Policy[]);
   let ready = policiesGiven && !(book && b?.fromLedger !== false && sink && "scan" in sink);
   const init = async (): Promise<void> => {
-    const policies = policiesGiven ? (given as readonly Policy[]) : given && given.length > 0 ? await loadPolicies(given as readonly string[]) : await bundledPolicies();
+    // Policy files layer over the shipped policies, as in the CLI; parsed policies are used as given.
+    const policies = policiesGiven
+      ? (given as readonly Policy[])
+      : given && given.length > 0
+        ? overridePolicies(await bundledPolicies(), await loadPolicies(given as readonly string[]))
+        : await bundledPolicies();
     core.setPolicies(policies);
     if (book && b?.fromLedger !== false && sink && "scan" in sink) {
       await seedBudgetFromLedger(book, sink as ScannableSink, policies, clock.now()).catch((e: unknown) =>

@@ -33,7 +33,10 @@ export interface GuardOptions {
    * for SQLite, `postgres://…`). Without one, events are kept only for `onEvent`.
    */
   readonly ledger?: Ledger | EventSink | string;
-  /** Billing policies (parsed, or files/folders to load); default: the bundled provider policies. */
+  /**
+   * Billing policies: parsed ones (used as given), or files and folders to load over the shipped
+   * ones (as the CLI's `--policies`). Default: the shipped policies, which carry no prices.
+   */
   readonly policies?: readonly Policy[] | readonly string[];
   readonly budget?: BudgetOptions;
   /** `guard` (default) protects and records; `record` only records (no retries, refusals, cancels or waits). */

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import Replicate from "replicate";
@@ -116,6 +119,23 @@ describe("the guard's protections", () => {
     assert.equal((await create(fresh.fetch, fake.urls.replicate, "ignoring earlier spend")).status, 201);
     await guard.close();
     await fresh.close();
+  });
+
+  it("loads policy files over the shipped policies for its prices", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "failcost-guard-policies-"));
+    try {
+      writeFileSync(
+        join(dir, "replicate.yaml"),
+        ["provider: replicate", "currency: USD", "prices:", '  "*": { per_second: "0.001", max_run_seconds: 100 }', "bills: { succeeded: [per_second], failed: [per_second], canceled: [per_second], timed_out: [], rejected: [] }", "polls: false", ""].join("\n"),
+      );
+      const guard = createGuard({ policies: [dir], endpoints: fake.endpoints, budget: { perDay: "0.25" } });
+      const statuses = await Promise.all([0, 1, 2, 3, 4].map((i) => create(guard.fetch, fake.urls.replicate, `priced ${i}`).then((r) => r.status)));
+      // 100 s × $0.001 = $0.10 held per attempt: two fit in $0.25.
+      assert.deepEqual([...statuses].sort(), [201, 201, 402, 402, 402]);
+      await guard.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("refuses to send when no policy prices the model, unless told to allow it", async () => {
