@@ -1,6 +1,6 @@
 import { CAUSES, parseDecimal, subDecimal, formatDecimal, ZERO, type Report } from "../../core/index.js";
 import { formatMoney, percent } from "../../report/money-text.js";
-import { table } from "../../report/text-table.js";
+import { alignDecimals, table } from "../../report/text-table.js";
 import type { DemoResult } from "./run-demo.js";
 
 const CAUSE_WORDS: Record<string, string> = {
@@ -54,16 +54,25 @@ export function renderDemo(r: DemoResult, color: boolean): string {
   };
   const count = (x: number, y: number): string => (x === y ? "" : green(String(x - y)));
   const rows: string[][] = [["", "naive client", "with the guard", "saved"].map(dim)];
+  const moneyRows: string[][] = [];
   rows.push(["attempts sent", String(a.attempts), String(b.attempts), count(a.attempts, b.attempts)]);
   rows.push(["retries", String(a.patterns.retry_multiplication.retries), String(b.patterns.retry_multiplication.retries), count(a.patterns.retry_multiplication.retries, b.patterns.retry_multiplication.retries)]);
   rows.push(["status polls", String(a.patterns.polling_excess.polls), String(b.patterns.polling_excess.polls), count(a.patterns.polling_excess.polls, b.patterns.polling_excess.polls)]);
   rows.push(["jobs with an output", `${r.naive.outputs} of ${r.jobs}`, `${r.guarded.outputs} of ${r.jobs}`, ""]);
-  rows.push(["billed", money(a.billed), money(b.billed), saved(a.billed, b.billed)]);
-  rows.push(["useful", money(a.useful), money(b.useful), ""]);
-  rows.push([bold("waste"), bold(money(a.waste)), bold(money(b.waste)), bold(saved(a.waste, b.waste))]);
-  rows.push(["waste share", percent(a.waste, a.billed), percent(b.waste, b.billed), ""]);
+  moneyRows.push(["billed", money(a.billed), money(b.billed), saved(a.billed, b.billed)]);
+  moneyRows.push(["useful", money(a.useful), money(b.useful), ""]);
+  moneyRows.push([bold("waste"), bold(money(a.waste)), bold(money(b.waste)), bold(saved(a.waste, b.waste))]);
   const causes = CAUSES.filter((c) => a.waste_by_cause[c] !== "0" || b.waste_by_cause[c] !== "0");
-  const causeRows = [["waste by cause", "naive client", "with the guard", "saved"].map(dim), ...causes.map((c) => [CAUSE_WORDS[c] ?? c, money(a.waste_by_cause[c]), money(b.waste_by_cause[c]), saved(a.waste_by_cause[c], b.waste_by_cause[c])])];
+  const causeRows = causes.map((c) => [CAUSE_WORDS[c] ?? c, money(a.waste_by_cause[c]), money(b.waste_by_cause[c]), saved(a.waste_by_cause[c], b.waste_by_cause[c])]);
+  // Money columns line their decimal points up (the counts above them are whole numbers).
+  for (const block of [moneyRows, causeRows]) {
+    for (let col = 1; col <= 3; col++) {
+      const aligned = alignDecimals(block.map((r) => r[col]!));
+      block.forEach((r, i) => (r[col] = aligned[i]!));
+    }
+  }
+  rows.push(...moneyRows, ["waste share", percent(a.waste, a.billed), percent(b.waste, b.billed), ""]);
+  causeRows.unshift(["waste by cause", "naive client", "with the guard", "saved"].map(dim));
   const g = r.guarded.guard;
   const did = [
     `${g.retries} retries after backoff or Retry-After; ${g.refused.retry} retries refused (not worth it, or the retry budget was spent)`,
