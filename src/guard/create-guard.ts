@@ -145,6 +145,7 @@ export function createGuard(options: GuardOptions = {}): Guard {
   };
 
   const flights = new Map<string, Promise<unknown>>();
+  let closed: Promise<void> | undefined;
   return {
     fetch: guardedFetch,
     job<T>(key: string, fn: (ctx: JobContext) => Promise<T>, jobOptions: JobOptions = {}): Promise<T> {
@@ -174,10 +175,13 @@ export function createGuard(options: GuardOptions = {}): Guard {
     stats: () => structuredClone(stats),
     budgetUsage: (key) => book?.usage(key) ?? { spent: "0", held: "0" },
     flush: async () => core.s.recorder?.flush(),
-    async close() {
-      core.closing.abort();
-      await core.s.recorder?.close();
-      if (owned) await (sink as { close?: () => Promise<void> }).close?.();
+    close() {
+      closed ??= (async () => {
+        core.closing.abort();
+        await core.s.recorder?.close();
+        if (owned) await (sink as { close?: () => Promise<void> }).close?.();
+      })();
+      return closed;
     },
   };
 }
