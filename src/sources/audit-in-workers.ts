@@ -79,5 +79,11 @@ export async function auditInWorkers(audit: Audit, tasks: readonly AuditTask[], 
       sum += lineCount.get(t.id) ?? 0;
     }
   }
-  for (const r of results) audit.absorb(renumber(r.part, offsets));
+  // The biggest part first (the audit takes it over whole), then the rest, each let go once merged.
+  const parts: (WorkerResult | undefined)[] = [...results].sort((a, b) => b.part.table.size - a.part.table.size);
+  results.length = 0;
+  for (let k = 0; k < parts.length; k++) {
+    audit.absorb(renumber(parts[k]!.part, offsets));
+    parts[k] = undefined;
+  }
 }

@@ -26,12 +26,6 @@ export interface WorkerProgress {
   readonly progress: number;
 }
 
-const TYPED = [
-  "start", "submittedAt", "hashAt", "unitsAskedAt", "rejectedAt", "createdAt", "completedAt", "timeoutAt", "cancelAt", "requeuedAt", "outputRejectedAt", "runSeconds",
-  "attempt", "jobOf", "provider", "model", "units", "unitsAsked", "pollHead", "webhookDelivered", "webhookFailed", "rejectedStatus", "outcome", "rejectedError",
-  "completedError", "outputRejectedError", "webhookAsked", "pollTime", "pollNext",
-] as const;
-
 async function run(tasks: readonly AuditTask[]): Promise<void> {
   const audit = createAudit({ policies: [] });
   const lines: [number, number][] = [];
@@ -50,17 +44,8 @@ async function run(tasks: readonly AuditTask[]): Promise<void> {
     );
     lines.push([task.id, n]);
   }
-  const part = audit.part();
-  const t = part.table as unknown as Record<string, unknown>;
-  const table: Record<string, unknown> = {};
-  const transfer: ArrayBuffer[] = [];
-  for (const k of TYPED) {
-    const a = t[k] as Float64Array | Int32Array;
-    table[k] = a;
-    transfer.push(a.buffer as ArrayBuffer);
-  }
-  for (const k of ["size", "requestId", "inputHash", "jobNames", "providers", "models", "unitSets", "extras"]) table[k] = t[k];
-  const result: WorkerResult = { part: { ...part, table: table as unknown as CollectedPart["table"] }, lines };
+  const { part, transfer } = audit.part();
+  const result: WorkerResult = { part, lines };
   parentPort!.postMessage(result, transfer);
 }
 

@@ -92,7 +92,7 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
   const claimed = new Set<Charge>();
   if (collected.charges.size > 0) {
     for (let i = 0; i < table.size; i++) {
-      const rid = table.requestId[i];
+      const rid = table.requestIds.get(i);
       if (rid === undefined) continue;
       const provider = table.providers[table.provider[i]!]!;
       const others = table.otherRequestIds(i);
@@ -127,7 +127,7 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
   const tally = new Tally(scales.money, options.topJobs ?? 10);
   const memo = createPriceMemo();
   const sdkRetries = new SdkRetryTally(options.sdkRetries ?? [], scales.money);
-  for (let j = 0; j < table.jobNames.length; j++) {
+  for (let j = 0; j < table.jobs.count; j++) {
     const rows = table.attemptsOfJob(j).map((i) => table.view(i));
     if (rows.length > 1) rows.sort((a, b) => a.attempt - b.attempt);
     const judged: Judgement<AttemptRow>[] = [];
@@ -246,8 +246,8 @@ function auditedAttempt(j: Judgement, priced: PricedAttempt | undefined, charged
 }
 
 function findRow(table: AttemptTable, job: string, attempt: number, provider: string): number | undefined {
-  const j = table.jobIndex.get(job);
-  if (j === undefined) return undefined;
+  const j = table.jobs.get(job);
+  if (j === -1) return undefined;
   for (const i of table.attemptsOfJob(j)) if (table.attempt[i] === attempt && table.providers[table.provider[i]!] === provider) return i;
   return undefined;
 }

@@ -2,6 +2,9 @@ import { decimalFromNumber, parseDecimal, scaleOf, unitsAt, unitsOfNumber, ZERO,
 import { OUTCOMES, type AttemptEvent, type Units } from "../event.js";
 import { FAILURE_TYPES, type FailureType } from "../failure-type.js";
 import type { AttemptView } from "./attempt-view.js";
+import { JobIndex } from "./job-index.js";
+import type { TableState } from "./merge-tables.js";
+import { StringColumn } from "./string-column.js";
 import { readQuantity } from "./quantity.js";
 
 const NONE = Number.NaN;
@@ -13,7 +16,13 @@ function grow<T extends Float64Array | Int32Array | Uint8Array | Uint16Array>(a:
   return b;
 }
 
-function failureCode(t: FailureType | undefined | null): number {
+/** A bigger capacity: a quarter more, so a full table wastes little memory. */
+function nextCapacity(cap: number): number {
+  return Math.max(1024, Math.ceil(cap * 1.25));
+}
+
+/** The failure type's code in the columns (0: none). */
+export function failureCode(t: FailureType | undefined | null): number {
   return t === undefined || t === null ? 0 : FAILURE_TYPES.indexOf(t) + 1;
 }
 
@@ -28,28 +37,43 @@ function scaleOfNumber(v: number): number {
   return dot < 0 ? 0 : text.length - dot - 1;
 }
 
-/** True when `at` should replace `current` as the earliest time (NaN means none yet). */
-function isEarlier(at: number, current: number): boolean {
-  return current !== current || at < current;
+/** True when `at` should replace `current` as the earliest time (NaN or undefined: none yet). */
+function isEarlier(at: number, current: number | undefined): boolean {
+  return current === undefined || current !== current || at < current;
 }
 
-/** Rare per-attempt facts, kept aside so the common columns stay small. */
-interface Extras {
+/**
+ * Facts few attempts have (a rejection, a client timeout, a cancel, webhooks, conflicts), kept
+ * aside so the columns every attempt pays for stay small. Times in µs since the epoch.
+ */
+export interface RareFacts {
+  /** When the input hash / asked units were given, where that differs from `submittedAt`. */
+  hashAt?: number;
+  unitsAskedAt?: number;
+  rejectedAt?: number;
+  rejectedStatus?: number;
+  rejectedError?: number;
+  timeoutAt?: number;
+  cancelAt?: number;
+  requeuedAt?: number;
+  outputRejectedAt?: number;
+  outputRejectedError?: number;
+  webhookDelivered?: number;
+  webhookFailed?: number;
   otherModels?: string[];
   otherRequestIds?: string[];
   /** run_seconds text that a double cannot hold exactly. */
   runText?: string;
 }
 
-const FLOAT_COLUMNS = ["start", "submittedAt", "hashAt", "unitsAskedAt", "rejectedAt", "createdAt", "completedAt", "timeoutAt", "cancelAt", "requeuedAt", "outputRejectedAt", "runSeconds"] as const;
-const INDEX_COLUMNS = ["units", "unitsAsked", "pollHead", "nextInJob"] as const;
+const WEBHOOK_ASKED = 1;
 
 /**
- * All attempts seen so far, one column per fact (typed arrays), so memory grows by about a
- * hundred bytes per attempt plus its request id and input hash, whatever the number of events.
- * Events fold in any order, and tables built from parts of a log merge into the same table the
- * whole log gives: every field keeps the earliest time, or the latest terminal state, with
- * deterministic tie-breaks.
+ * All attempts seen so far, one column per common fact (typed arrays, about 75 bytes an
+ * attempt) plus its request id and input hash; rare facts sit in a map beside them. Memory grows
+ * with attempts, never with events. Events fold in any order, and tables built from parts of a
+ * log merge into the table of the whole: every fact keeps the earliest time, or the latest
+ * terminal state, with deterministic tie-breaks.
  */
 export class AttemptTable {
   size = 0;
@@ -57,45 +81,32 @@ export class AttemptTable {
   // Times in µs since the epoch; NaN where the event was not seen.
   start = new Float64Array(0);
   submittedAt = new Float64Array(0);
-  /** When the input hash and the asked units were given (earliest submitted event carrying them). */
-  hashAt = new Float64Array(0);
-  unitsAskedAt = new Float64Array(0);
-  rejectedAt = new Float64Array(0);
   createdAt = new Float64Array(0);
   completedAt = new Float64Array(0);
-  timeoutAt = new Float64Array(0);
-  cancelAt = new Float64Array(0);
-  requeuedAt = new Float64Array(0);
-  outputRejectedAt = new Float64Array(0);
   runSeconds = new Float64Array(0);
   attempt = new Int32Array(0);
   jobOf = new Int32Array(0);
   nextInJob = new Int32Array(0);
-  provider = new Uint16Array(0);
   model = new Int32Array(0);
   units = new Int32Array(0);
   unitsAsked = new Int32Array(0);
   pollHead = new Int32Array(0);
-  webhookDelivered = new Int32Array(0);
-  webhookFailed = new Int32Array(0);
-  rejectedStatus = new Uint16Array(0);
+  provider = new Uint16Array(0);
   outcome = new Uint8Array(0);
-  rejectedError = new Uint8Array(0);
   completedError = new Uint8Array(0);
-  outputRejectedError = new Uint8Array(0);
-  webhookAsked = new Uint8Array(0);
-  requestId: (string | undefined)[] = [];
-  inputHash: (string | undefined)[] = [];
-  readonly extras = new Map<number, Extras>();
+  flags = new Uint8Array(0);
+  /** Request ids and input hashes, compact (bytes in one buffer; hashes packed two hex digits a byte). */
+  requestIds = new StringColumn();
+  inputHashes = new StringColumn(true);
+  readonly rare = new Map<number, RareFacts>();
 
   // Polls: a linked list per attempt in two flat arrays.
   pollTime = new Float64Array(1024);
   pollNext = new Int32Array(1024);
   polls = 0;
 
-  // Jobs: name → head of its attempt list.
-  readonly jobIndex = new Map<string, number>();
-  readonly jobNames: string[] = [];
+  // Jobs: name → number → head of its attempt list.
+  jobs = new JobIndex();
   jobHead = new Int32Array(1024);
 
   // Interned names and unit sets.
@@ -111,12 +122,14 @@ export class AttemptTable {
 
   private ensure(): void {
     if (this.size < this.cap) return;
-    const cap = Math.max(1024, this.cap * 2);
-    for (const k of FLOAT_COLUMNS) this[k] = grow(this[k], cap, NONE);
-    for (const k of INDEX_COLUMNS) this[k] = grow(this[k], cap, -1);
-    for (const k of ["attempt", "jobOf", "model", "webhookDelivered", "webhookFailed"] as const) this[k] = grow(this[k], cap);
-    for (const k of ["provider", "rejectedStatus"] as const) this[k] = grow(this[k], cap);
-    for (const k of ["outcome", "rejectedError", "completedError", "outputRejectedError", "webhookAsked"] as const) this[k] = grow(this[k], cap);
+    const cap = nextCapacity(this.cap);
+    for (const k of ["start", "submittedAt", "createdAt", "completedAt", "runSeconds"] as const) this[k] = grow(this[k], cap, NONE);
+    for (const k of ["units", "unitsAsked", "pollHead", "nextInJob"] as const) this[k] = grow(this[k], cap, -1);
+    for (const k of ["attempt", "jobOf", "model"] as const) this[k] = grow(this[k], cap);
+    this.provider = grow(this.provider, cap);
+    for (const k of ["outcome", "completedError", "flags"] as const) this[k] = grow(this[k], cap);
+    this.requestIds.reserve(cap);
+    this.inputHashes.reserve(cap);
     this.cap = cap;
   }
 
@@ -148,23 +161,22 @@ export class AttemptTable {
     return id;
   }
 
-  private extra(i: number): Extras {
-    let x = this.extras.get(i);
+  /** The rare facts of row `i`, made on first need. */
+  rareOf(i: number): RareFacts {
+    let x = this.rare.get(i);
     if (!x) {
       x = {};
-      this.extras.set(i, x);
+      this.rare.set(i, x);
     }
     return x;
   }
 
   /** The row of (job, attempt), created on first sight with the given provider and model. */
   row(job: string, attempt: number, provider: string, model: string, at: number): number {
-    let j = this.jobIndex.get(job);
-    if (j === undefined) {
-      j = this.jobNames.length;
-      this.jobNames.push(job);
-      this.jobIndex.set(job, j);
-      if (j >= this.jobHead.length) this.jobHead = grow(this.jobHead, this.jobHead.length * 2);
+    let j = this.jobs.get(job);
+    if (j === -1) {
+      j = this.jobs.add(job);
+      if (j >= this.jobHead.length) this.jobHead = grow(this.jobHead, nextCapacity(this.jobHead.length));
       this.jobHead[j] = -1;
     } else {
       for (let i = this.jobHead[j]!; i !== -1; i = this.nextInJob[i]!) if (this.attempt[i] === attempt) return i;
@@ -178,8 +190,6 @@ export class AttemptTable {
     this.jobHead[j] = i;
     this.provider[i] = this.intern(provider, this.providerIds, this.providers);
     this.model[i] = this.intern(model, this.modelIds, this.models);
-    this.requestId.push(undefined);
-    this.inputHash.push(undefined);
     return i;
   }
 
@@ -197,7 +207,7 @@ export class AttemptTable {
   noteModel(i: number, model: string): void {
     const current = this.models[this.model[i]!]!;
     if (model === current) return;
-    const x = this.extra(i);
+    const x = this.rareOf(i);
     const other = model < current ? current : model;
     if (model < current) this.model[i] = this.intern(model, this.modelIds, this.models);
     if (!x.otherModels) x.otherModels = [other];
@@ -206,36 +216,61 @@ export class AttemptTable {
 
   /** Notes a request id for row `i`. */
   noteRequestId(i: number, rid: string): void {
-    const cur = this.requestId[i];
-    if (cur === undefined) this.requestId[i] = rid;
-    else if (cur !== rid) {
-      const x = this.extra(i);
+    if (!this.requestIds.has(i)) this.requestIds.set(i, rid);
+    else if (!this.requestIds.equals(i, rid)) {
+      const x = this.rareOf(i);
       if (!x.otherRequestIds) x.otherRequestIds = [rid];
       else if (!x.otherRequestIds.includes(rid)) x.otherRequestIds.push(rid);
     }
   }
 
+  /** When the input hash of row `i` was given (the submitted time unless noted apart). */
+  hashAt(i: number): number {
+    return !this.inputHashes.has(i) ? NONE : (this.rare.get(i)?.hashAt ?? this.submittedAt[i]!);
+  }
+
+  /** When the asked units of row `i` were given. */
+  unitsAskedAt(i: number): number {
+    return this.unitsAsked[i] === -1 ? NONE : (this.rare.get(i)?.unitsAskedAt ?? this.submittedAt[i]!);
+  }
+
   /** A `submitted` fact: the earliest time; the hash and asked units of the earliest event carrying each. */
   noteSubmitted(i: number, at: number, hash: string | undefined, unitsId: number, webhook: boolean): void {
-    if (isEarlier(at, this.submittedAt[i]!)) this.submittedAt[i] = at;
-    if (hash !== undefined && (isEarlier(at, this.hashAt[i]!) || (at === this.hashAt[i] && hash < this.inputHash[i]!))) {
-      this.hashAt[i] = at;
-      this.inputHash[i] = hash;
+    const hashAt = this.hashAt(i);
+    const unitsAt0 = this.unitsAskedAt(i);
+    if (isEarlier(at, this.submittedAt[i])) {
+      // The hash and units keep their own times when the submit time moves before them.
+      if (hashAt === hashAt && hashAt !== at) this.rareOf(i).hashAt = hashAt;
+      if (unitsAt0 === unitsAt0 && unitsAt0 !== at) this.rareOf(i).unitsAskedAt = unitsAt0;
+      this.submittedAt[i] = at;
     }
-    if (unitsId !== -1 && (isEarlier(at, this.unitsAskedAt[i]!) || (at === this.unitsAskedAt[i] && this.unitKeys[unitsId]! < this.unitKeys[this.unitsAsked[i]!]!))) {
-      this.unitsAskedAt[i] = at;
+    if (hash !== undefined && (isEarlier(at, hashAt) || (at === hashAt && hash < this.inputHashes.get(i)!))) {
+      this.inputHashes.set(i, hash);
+      this.setTimeOf(i, "hashAt", at);
+    }
+    if (unitsId !== -1 && (isEarlier(at, unitsAt0) || (at === unitsAt0 && this.unitKeys[unitsId]! < this.unitKeys[this.unitsAsked[i]!]!))) {
       this.unitsAsked[i] = unitsId;
+      this.setTimeOf(i, "unitsAskedAt", at);
     }
-    if (webhook) this.webhookAsked[i] = 1;
+    if (webhook) this.flags[i]! |= WEBHOOK_ASKED;
+  }
+
+  /** Records the time a hash or units were given: apart only when it is not the submit time. */
+  private setTimeOf(i: number, key: "hashAt" | "unitsAskedAt", at: number): void {
+    if (at === this.submittedAt[i]) {
+      const x = this.rare.get(i);
+      if (x) delete x[key];
+    } else this.rareOf(i)[key] = at;
   }
 
   /** A `rejected` fact: the earliest one wins; on a tie, the larger status and error. */
   noteRejected(i: number, at: number, status: number, errorCode: number): void {
-    const cur = this.rejectedAt[i]!;
-    if (isEarlier(at, cur) || (at === cur && (status > this.rejectedStatus[i]! || (status === this.rejectedStatus[i] && errorCode > this.rejectedError[i]!)))) {
-      this.rejectedAt[i] = at;
-      this.rejectedStatus[i] = status;
-      this.rejectedError[i] = errorCode;
+    const x = this.rareOf(i);
+    const cur = x.rejectedAt;
+    if (isEarlier(at, cur) || (at === cur && (status > x.rejectedStatus! || (status === x.rejectedStatus && errorCode > x.rejectedError!)))) {
+      x.rejectedAt = at;
+      x.rejectedStatus = status;
+      x.rejectedError = errorCode;
     }
   }
 
@@ -258,27 +293,45 @@ export class AttemptTable {
     this.completedAt[i] = at;
     this.outcome[i] = outcomeCode;
     this.runSeconds[i] = run;
-    const x = this.extras.get(i);
-    if (runText !== undefined) this.extra(i).runText = runText;
-    else if (x) delete x.runText;
+    if (runText !== undefined) this.rareOf(i).runText = runText;
+    else {
+      const x = this.rare.get(i);
+      if (x) delete x.runText;
+    }
     this.units[i] = unitsId;
     this.completedError[i] = errorCode;
   }
 
   /** An `output_rejected` fact: the earliest wins; on a tie, the larger error. */
   noteOutputRejected(i: number, at: number, errorCode: number): void {
-    const cur = this.outputRejectedAt[i]!;
-    if (isEarlier(at, cur) || (at === cur && errorCode > this.outputRejectedError[i]!)) {
-      this.outputRejectedAt[i] = at;
-      this.outputRejectedError[i] = errorCode;
+    const x = this.rareOf(i);
+    const cur = x.outputRejectedAt;
+    if (isEarlier(at, cur) || (at === cur && errorCode > x.outputRejectedError!)) {
+      x.outputRejectedAt = at;
+      x.outputRejectedError = errorCode;
     }
+  }
+
+  /** Keeps the earliest time of a rare fact. */
+  noteRareTime(i: number, key: "timeoutAt" | "cancelAt" | "requeuedAt", at: number): void {
+    const x = this.rareOf(i);
+    if (isEarlier(at, x[key])) x[key] = at;
+  }
+
+  /** Adds webhook deliveries and failures. */
+  noteWebhooks(i: number, delivered: number, failed: number): void {
+    if (delivered === 0 && failed === 0) return;
+    const x = this.rareOf(i);
+    x.webhookDelivered = (x.webhookDelivered ?? 0) + delivered;
+    x.webhookFailed = (x.webhookFailed ?? 0) + failed;
   }
 
   /** A `polled` fact. */
   notePoll(i: number, at: number): void {
     if (this.polls === this.pollTime.length) {
-      this.pollTime = grow(this.pollTime, this.polls * 2);
-      this.pollNext = grow(this.pollNext, this.polls * 2);
+      const cap = nextCapacity(this.polls);
+      this.pollTime = grow(this.pollTime, cap);
+      this.pollNext = grow(this.pollNext, cap);
     }
     const p = this.polls++;
     this.pollTime[p] = at;
@@ -288,7 +341,7 @@ export class AttemptTable {
 
   /** Keeps the earlier of two times in a column. */
   noteEarliest(column: Float64Array, i: number, at: number): void {
-    if (isEarlier(at, column[i]!)) column[i] = at;
+    if (isEarlier(at, column[i])) column[i] = at;
   }
 
   /**
@@ -330,17 +383,17 @@ export class AttemptTable {
         break;
       }
       case "client_timeout":
-        this.noteEarliest(this.timeoutAt, i, at);
+        this.noteRareTime(i, "timeoutAt", at);
         break;
       case "cancel_requested":
-        this.noteEarliest(this.cancelAt, i, at);
+        this.noteRareTime(i, "cancelAt", at);
         break;
       case "webhook_delivered":
-        this.webhookDelivered[i]!++;
+        this.noteWebhooks(i, 1, 0);
         break;
       case "webhook_failed":
-        this.webhookFailed[i]!++;
-        if (e.requeued === true) this.noteEarliest(this.requeuedAt, i, at);
+        this.noteWebhooks(i, 0, 1);
+        if (e.requeued === true) this.noteRareTime(i, "requeuedAt", at);
         break;
       case "output_rejected":
         this.noteOutputRejected(i, at, failureCode(e.error));
@@ -351,7 +404,7 @@ export class AttemptTable {
 
   /** Request ids of attempt `i` beyond the first (a conflict), if any. */
   otherRequestIds(i: number): readonly string[] | undefined {
-    return this.extras.get(i)?.otherRequestIds;
+    return this.rare.get(i)?.otherRequestIds;
   }
 
   /** The most decimal places any run time or unit quantity needs. */
@@ -361,17 +414,18 @@ export class AttemptTable {
       const v = this.runSeconds[i]!;
       if (v === v && !Number.isInteger(v)) s = Math.max(s, scaleOfNumber(v));
     }
-    for (const x of this.extras.values()) if (x.runText !== undefined) s = Math.max(s, scaleOf(parseDecimal(x.runText) ?? ZERO));
+    for (const x of this.rare.values()) if (x.runText !== undefined) s = Math.max(s, scaleOf(parseDecimal(x.runText) ?? ZERO));
     for (const u of this.unitSets) for (const q of Object.values(u)) s = Math.max(s, scaleOf(readQuantity(q) ?? ZERO));
     return s;
   }
 
   /** True when the caller stopped counting on attempt `i` (spec §4, "given up"). */
   givenUp(i: number): boolean {
+    const x = this.rare.get(i);
+    if (x !== undefined && (x.timeoutAt !== undefined || x.outputRejectedAt !== undefined)) return true;
     const outcome = this.outcome[i]!;
-    if (outcome !== 0) return outcome !== 1 || this.timeoutAt[i] === this.timeoutAt[i] || this.outputRejectedAt[i] === this.outputRejectedAt[i];
-    if (this.rejectedAt[i] === this.rejectedAt[i] && this.createdAt[i] !== this.createdAt[i]) return true;
-    return this.timeoutAt[i] === this.timeoutAt[i] || this.outputRejectedAt[i] === this.outputRejectedAt[i];
+    if (outcome !== 0) return outcome !== 1;
+    return x?.rejectedAt !== undefined && this.createdAt[i] !== this.createdAt[i];
   }
 
   /** The attempt indices of job number `j`. */
@@ -388,6 +442,38 @@ export class AttemptTable {
     return out;
   }
 
+  /**
+   * A table made from another thread's state, taking its arrays as they are (no copy): the
+   * indexes the state does not carry (jobs, names, unit sets, job lists) are rebuilt.
+   */
+  static fromState(state: TableState): AttemptTable {
+    const t = new AttemptTable();
+    t.size = state.size;
+    t.cap = state.size;
+    for (const k of ["start", "submittedAt", "createdAt", "completedAt", "runSeconds"] as const) t[k] = state[k];
+    for (const k of ["attempt", "jobOf", "model", "units", "unitsAsked", "pollHead"] as const) t[k] = state[k];
+    t.provider = state.provider;
+    for (const k of ["outcome", "completedError", "flags"] as const) t[k] = state[k];
+    t.requestIds = StringColumn.fromState(state.requestIds, false);
+    t.inputHashes = StringColumn.fromState(state.inputHashes, true);
+    for (const [i, x] of state.rare) t.rare.set(i, x);
+    t.pollTime = state.pollTime.length > 0 ? state.pollTime : new Float64Array(1024);
+    t.pollNext = state.pollNext.length > 0 ? state.pollNext : new Int32Array(1024);
+    t.polls = state.pollTime.length;
+    for (const name of state.providers) t.intern(name, t.providerIds, t.providers);
+    for (const name of state.models) t.intern(name, t.modelIds, t.models);
+    for (const u of state.unitSets) t.unitSet(u);
+    t.jobs = JobIndex.fromState(state.jobNames, state.jobCount);
+    t.jobHead = new Int32Array(Math.max(1024, state.jobCount)).fill(-1);
+    t.nextInJob = new Int32Array(state.size);
+    for (let i = 0; i < state.size; i++) {
+      const j = state.jobOf[i]!;
+      t.nextInJob[i] = t.jobHead[j]!;
+      t.jobHead[j] = i;
+    }
+    return t;
+  }
+
   /** A readable view of attempt `i`. */
   view(i: number): AttemptRow {
     return new AttemptRow(this, i);
@@ -399,9 +485,11 @@ function time(a: Float64Array, i: number): number | undefined {
   return v === v ? v : undefined;
 }
 
+const NO_POLLS: readonly number[] = Object.freeze([]);
+
 /**
  * One attempt read out of the table: plain fields, except the run time, which is turned into an
- * exact decimal only when asked for (most readers price from `runUnits`).
+ * exact decimal only when asked for (the audit prices from `runUnits`).
  */
 export class AttemptRow implements AttemptView {
   readonly index: number;
@@ -439,11 +527,11 @@ export class AttemptRow implements AttemptView {
   private runDecimal: Decimal | undefined | null = null;
 
   constructor(t: AttemptTable, i: number) {
-    const x = t.extras.get(i);
-    const rid = t.requestId[i];
+    const x = t.rare.get(i);
+    const rid = t.requestIds.get(i);
     const o = t.outcome[i]!;
     this.index = i;
-    this.job = t.jobNames[t.jobOf[i]!]!;
+    this.job = t.jobs.name(t.jobOf[i]!);
     this.attempt = t.attempt[i]!;
     this.providerId = t.provider[i]!;
     this.modelId = t.model[i]!;
@@ -453,25 +541,25 @@ export class AttemptRow implements AttemptView {
     this.requestIds = rid === undefined ? undefined : x?.otherRequestIds ? [rid, ...x.otherRequestIds].sort() : [rid];
     this.start = t.start[i]!;
     this.submittedAt = time(t.submittedAt, i);
-    this.inputHash = t.inputHash[i];
+    this.inputHash = t.inputHashes.get(i);
     this.unitsAsked = t.unitsAsked[i] === -1 ? undefined : t.unitSets[t.unitsAsked[i]!];
-    this.webhookAsked = t.webhookAsked[i] === 1;
-    this.rejectedAt = time(t.rejectedAt, i);
-    this.rejectedStatus = t.rejectedStatus[i] === 0 ? undefined : t.rejectedStatus[i];
-    this.rejectedError = failureOfCode(t.rejectedError[i]!);
+    this.webhookAsked = (t.flags[i]! & WEBHOOK_ASKED) !== 0;
+    this.rejectedAt = x?.rejectedAt;
+    this.rejectedStatus = x?.rejectedStatus === 0 ? undefined : x?.rejectedStatus;
+    this.rejectedError = failureOfCode(x?.rejectedError ?? 0);
     this.createdAt = time(t.createdAt, i);
     this.polls = t.pollHead[i] === -1 ? NO_POLLS : t.pollTimes(i).sort((a, b) => a - b);
     this.completedAt = time(t.completedAt, i);
     this.outcome = o === 0 ? undefined : OUTCOMES[o - 1];
     this.units = t.units[i] === -1 ? undefined : t.unitSets[t.units[i]!];
     this.completedError = failureOfCode(t.completedError[i]!);
-    this.timeoutAt = time(t.timeoutAt, i);
-    this.cancelAt = time(t.cancelAt, i);
-    this.webhookDelivered = t.webhookDelivered[i]!;
-    this.webhookFailed = t.webhookFailed[i]!;
-    this.requeuedAt = time(t.requeuedAt, i);
-    this.outputRejectedAt = time(t.outputRejectedAt, i);
-    this.outputRejectedError = failureOfCode(t.outputRejectedError[i]!);
+    this.timeoutAt = x?.timeoutAt;
+    this.cancelAt = x?.cancelAt;
+    this.webhookDelivered = x?.webhookDelivered ?? 0;
+    this.webhookFailed = x?.webhookFailed ?? 0;
+    this.requeuedAt = x?.requeuedAt;
+    this.outputRejectedAt = x?.outputRejectedAt;
+    this.outputRejectedError = failureOfCode(x?.outputRejectedError ?? 0);
     this.run = t.runSeconds[i]!;
     this.runText = x?.runText;
   }
@@ -490,5 +578,3 @@ export class AttemptRow implements AttemptView {
     return this.run === this.run ? unitsOfNumber(this.run, scale) : undefined;
   }
 }
-
-const NO_POLLS: readonly number[] = Object.freeze([]);

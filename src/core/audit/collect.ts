@@ -2,7 +2,7 @@ import { parseDecimal, type Decimal } from "../decimal.js";
 import type { ChargedEvent, FailcostEvent } from "../event.js";
 import type { Problem } from "../report.js";
 import { AttemptTable } from "./attempt-table.js";
-import { absorbTable, type TableState } from "./merge-tables.js";
+import { absorbTable, tableState, type TableState } from "./merge-tables.js";
 
 /** What one part of an audit collected (a worker thread's share of the input), to merge into another. */
 export interface CollectedPart {
@@ -26,7 +26,7 @@ export interface Charge {
 
 /** What the audit has gathered from the events so far: the attempt table and the charges. */
 export class Collected {
-  readonly table = new AttemptTable();
+  private base = new AttemptTable();
   /** Charges by request id (any provider). */
   readonly charges = new Map<string, Charge[]>();
   readonly problems: Problem[] = [];
@@ -39,7 +39,7 @@ export class Collected {
       this.addCharge(event, at);
       return;
     }
-    const conflict = this.table.add(event, at);
+    const conflict = this.base.add(event, at);
     if (conflict !== undefined) this.problems.push({ why: conflict, job: event.job });
   }
 
@@ -67,16 +67,26 @@ export class Collected {
     list.push(c);
   }
 
-  /** What this collection holds, to send to another thread and absorb there. */
-  part(): CollectedPart {
-    return { table: this.table, charges: [...this.charges.entries()], problems: this.problems, events: this.events };
+  /** What this collection holds, to send to another thread and absorb there, and the buffers to transfer. */
+  part(): { part: CollectedPart; transfer: ArrayBuffer[] } {
+    const { state, transfer } = tableState(this.base);
+    return { part: { table: state, charges: [...this.charges.entries()], problems: this.problems, events: this.events }, transfer };
   }
 
-  /** Merges a part in, exactly as if its events had been added here. */
+  /** The attempt table. */
+  get table(): AttemptTable {
+    return this.base;
+  }
+
+  /**
+   * Merges a part in, exactly as if its events had been added here. The first part into an
+   * empty collection is taken over whole rather than copied, so a merge holds one table less.
+   */
   absorb(part: CollectedPart): void {
     this.events += part.events;
     this.problems.push(...part.problems);
-    for (const why of absorbTable(this.table, part.table)) this.problems.push({ why });
+    if (this.base.size === 0) this.base = AttemptTable.fromState(part.table);
+    else for (const why of absorbTable(this.base, part.table)) this.problems.push({ why });
     for (const [, list] of part.charges) for (const c of list) this.keepCharge(c);
   }
 }

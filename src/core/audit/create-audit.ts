@@ -29,8 +29,8 @@ export interface Audit {
   addProblem(origin: Origin, why: string): void;
   /** How many problems so far. */
   readonly problemCount: number;
-  /** What was collected so far, to merge into another audit (from a worker thread). */
-  part(): CollectedPart;
+  /** What was collected so far, to merge into another audit (from a worker thread), and the buffers to transfer with it. */
+  part(): { part: CollectedPart; transfer: ArrayBuffer[] };
   /** Merges another audit's part in, as if its events had been added here. */
   absorb(part: CollectedPart): void;
   /** Prices everything and builds the report; `visit` sees each job's audited attempts. */

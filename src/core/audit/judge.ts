@@ -89,43 +89,61 @@ export function causeOf(j: Judgement): Cause {
  */
 export function findDuplicates(table: AttemptTable, windowMicros: number): Uint8Array {
   const flags = new Uint8Array(table.size);
-  // Most hashes are unique: keep the first index, and a list only once a hash repeats.
-  const first = new Map<string, number>();
-  const groups = new Map<string, number[]>();
-  for (let i = 0; i < table.size; i++) {
-    const h = table.inputHash[i];
-    if (h === undefined) continue;
-    const f = first.get(h);
-    if (f === undefined) first.set(h, i);
-    else {
-      const g = groups.get(h);
-      if (g) g.push(i);
-      else groups.set(h, [f, i]);
-    }
-  }
-  first.clear();
+  const hashes = table.inputHashes;
+  // Group rows by hash without a map of strings: sort (hash prefix, row) packed in one double,
+  // then check runs of equal prefixes byte by byte.
+  const rowBits = Math.max(1, Math.ceil(Math.log2(table.size + 1)));
+  const hashBits = 53 - rowBits;
+  const scale = 2 ** rowBits;
+  let n = 0;
+  const keys = new Float64Array(table.size);
+  for (let i = 0; i < table.size; i++) if (hashes.has(i)) keys[n++] = Math.floor(hashes.hash(i) / 2 ** (32 - Math.min(32, hashBits))) * scale + i;
+  const sorted = keys.subarray(0, n).sort();
   const sub = (i: number): number => {
     const t = table.submittedAt[i]!;
     return t === t ? t : table.start[i]!;
   };
-  const job = (i: number): string => table.jobNames[table.jobOf[i]!]!;
-  for (const list of groups.values()) {
-    list.sort((a, b) => sub(a) - sub(b) || (job(a) < job(b) ? -1 : job(a) > job(b) ? 1 : 0) || table.attempt[a]! - table.attempt[b]!);
-    // A sliding window over submission times, counting attempts in it never given up.
-    let from = 0;
-    let live = 0;
-    for (let k = 0; k < list.length; k++) {
-      const i = list[k]!;
-      const t = sub(i);
-      while (from < k && sub(list[from]!) < t - windowMicros) {
-        if (!table.givenUp(list[from]!)) live--;
-        from++;
+  const bySubmission = (a: number, b: number): number => {
+    const d = sub(a) - sub(b);
+    if (d !== 0) return d;
+    const ja = table.jobs.name(table.jobOf[a]!);
+    const jb = table.jobs.name(table.jobOf[b]!);
+    return (ja < jb ? -1 : ja > jb ? 1 : 0) || table.attempt[a]! - table.attempt[b]!;
+  };
+  for (let k = 0; k < n; ) {
+    const prefix = Math.floor(sorted[k]! / scale);
+    let e = k + 1;
+    while (e < n && Math.floor(sorted[e]! / scale) === prefix) e++;
+    if (e - k > 1) {
+      const rows = Array.from(sorted.subarray(k, e), (v) => v - prefix * scale);
+      while (rows.length > 1) {
+        const head = rows[0]!;
+        const group = rows.filter((r) => hashes.same(r, head));
+        markWindow(group.sort(bySubmission), table, windowMicros, sub, flags);
+        const rest = rows.filter((r) => !hashes.same(r, head));
+        rows.length = 0;
+        rows.push(...rest);
       }
-      if (live > 0) flags[i] = 1;
-      if (!table.givenUp(i)) live++;
     }
+    k = e;
   }
   return flags;
+}
+
+/** Within one group of equal hashes in submission order: a sliding window counting live attempts. */
+function markWindow(list: readonly number[], table: AttemptTable, windowMicros: number, sub: (i: number) => number, flags: Uint8Array): void {
+  let from = 0;
+  let live = 0;
+  for (let k = 0; k < list.length; k++) {
+    const i = list[k]!;
+    const t = sub(i);
+    while (from < k && sub(list[from]!) < t - windowMicros) {
+      if (!table.givenUp(list[from]!)) live--;
+      from++;
+    }
+    if (live > 0) flags[i] = 1;
+    if (!table.givenUp(i)) live++;
+  }
 }
 
 /**

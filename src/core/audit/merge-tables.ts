@@ -1,49 +1,48 @@
 import type { Units } from "../event.js";
-import type { AttemptTable } from "./attempt-table.js";
+import type { AttemptTable, RareFacts } from "./attempt-table.js";
+import { StringColumn, type StringColumnState } from "./string-column.js";
+
+/** The typed-array columns of a table, in the order a worker sends them. */
+export const TABLE_COLUMNS = ["start", "submittedAt", "createdAt", "completedAt", "runSeconds", "attempt", "jobOf", "model", "units", "unitsAsked", "pollHead", "provider", "outcome", "completedError", "flags", "pollTime", "pollNext"] as const;
 
 /**
  * The parts of an attempt table that another table can absorb: an AttemptTable itself, or the
  * same fields sent from a worker thread (typed arrays transferred, strings cloned).
  */
-export type TableState = Pick<
-  AttemptTable,
-  | "size"
-  | "start"
-  | "submittedAt"
-  | "hashAt"
-  | "unitsAskedAt"
-  | "rejectedAt"
-  | "createdAt"
-  | "completedAt"
-  | "timeoutAt"
-  | "cancelAt"
-  | "requeuedAt"
-  | "outputRejectedAt"
-  | "runSeconds"
-  | "attempt"
-  | "jobOf"
-  | "provider"
-  | "model"
-  | "units"
-  | "unitsAsked"
-  | "pollHead"
-  | "webhookDelivered"
-  | "webhookFailed"
-  | "rejectedStatus"
-  | "outcome"
-  | "rejectedError"
-  | "completedError"
-  | "outputRejectedError"
-  | "webhookAsked"
-  | "requestId"
-  | "inputHash"
-  | "pollTime"
-  | "pollNext"
-  | "jobNames"
-  | "providers"
-  | "models"
-  | "unitSets"
-> & { readonly extras: ReadonlyMap<number, { otherModels?: string[]; otherRequestIds?: string[]; runText?: string }> };
+export type TableState = Pick<AttemptTable, "size" | (typeof TABLE_COLUMNS)[number] | "providers" | "models" | "unitSets"> & {
+  readonly rare: ReadonlyMap<number, RareFacts>;
+  readonly requestIds: StringColumnState;
+  readonly inputHashes: StringColumnState;
+  readonly jobNames: StringColumnState;
+  readonly jobCount: number;
+};
+
+/** A table's state trimmed to its size, and the buffers to transfer it to another thread. */
+export function tableState(t: AttemptTable): { state: TableState; transfer: ArrayBuffer[] } {
+  const rids = t.requestIds.state(t.size);
+  const hashes = t.inputHashes.state(t.size);
+  const jobs = t.jobs.state();
+  const state: Record<string, unknown> = {
+    size: t.size,
+    requestIds: rids.state,
+    inputHashes: hashes.state,
+    jobNames: jobs.state,
+    jobCount: t.jobs.count,
+    providers: t.providers,
+    models: t.models,
+    unitSets: t.unitSets,
+    rare: t.rare,
+  };
+  const transfer: ArrayBuffer[] = [...rids.transfer, ...hashes.transfer, ...jobs.transfer];
+  for (const k of TABLE_COLUMNS) {
+    const a = t[k];
+    const n = k === "pollTime" || k === "pollNext" ? t.polls : t.size;
+    const trimmed = a.slice(0, n);
+    state[k] = trimmed;
+    transfer.push(trimmed.buffer);
+  }
+  return { state: state as unknown as TableState, transfer };
+}
 
 /**
  * Folds every attempt of `src` into `dst`, exactly as if `dst` had read `src`'s events itself:
@@ -55,8 +54,11 @@ export function absorbTable(dst: AttemptTable, src: TableState): string[] {
   const unitMap = src.unitSets.map((u: Units) => dst.unitSet(u));
   const unitsOf = (id: number): number => (id === -1 ? -1 : unitMap[id]!);
   const has = (v: number): boolean => v === v;
+  const jobNames = StringColumn.fromState(src.jobNames, false);
+  const requestIds = StringColumn.fromState(src.requestIds, false);
+  const inputHashes = StringColumn.fromState(src.inputHashes, true);
   for (let r = 0; r < src.size; r++) {
-    const job = src.jobNames[src.jobOf[r]!]!;
+    const job = jobNames.get(src.jobOf[r]!)!;
     const attempt = src.attempt[r]!;
     const provider = src.providers[src.provider[r]!]!;
     const model = src.models[src.model[r]!]!;
@@ -65,24 +67,29 @@ export function absorbTable(dst: AttemptTable, src: TableState): string[] {
     const conflict = dst.noteProvider(i, job, attempt, provider);
     if (conflict) conflicts.push(conflict);
     dst.noteModel(i, model);
-    const x = src.extras.get(r);
+    const x = src.rare.get(r);
     for (const m of x?.otherModels ?? []) dst.noteModel(i, m);
-    const rid = src.requestId[r];
+    const rid = requestIds.get(r);
     if (rid !== undefined) dst.noteRequestId(i, rid);
     for (const other of x?.otherRequestIds ?? []) dst.noteRequestId(i, other);
-    if (has(src.submittedAt[r]!)) dst.noteSubmitted(i, src.submittedAt[r]!, undefined, -1, src.webhookAsked[r] === 1);
-    if (has(src.hashAt[r]!)) dst.noteSubmitted(i, src.hashAt[r]!, src.inputHash[r], -1, false);
-    if (has(src.unitsAskedAt[r]!)) dst.noteSubmitted(i, src.unitsAskedAt[r]!, undefined, unitsOf(src.unitsAsked[r]!), false);
-    if (has(src.rejectedAt[r]!)) dst.noteRejected(i, src.rejectedAt[r]!, src.rejectedStatus[r]!, src.rejectedError[r]!);
+    const submitted = src.submittedAt[r]!;
+    if (has(submitted)) {
+      dst.noteSubmitted(i, submitted, undefined, -1, (src.flags[r]! & 1) !== 0);
+      const hash = inputHashes.get(r);
+      if (hash !== undefined) dst.noteSubmitted(i, x?.hashAt ?? submitted, hash, -1, false);
+      if (src.unitsAsked[r] !== -1) dst.noteSubmitted(i, x?.unitsAskedAt ?? submitted, undefined, unitsOf(src.unitsAsked[r]!), false);
+    }
     if (has(src.createdAt[r]!)) dst.noteEarliest(dst.createdAt, i, src.createdAt[r]!);
     if (has(src.completedAt[r]!)) dst.noteCompleted(i, src.completedAt[r]!, src.outcome[r]!, src.runSeconds[r]!, x?.runText, unitsOf(src.units[r]!), src.completedError[r]!);
-    if (has(src.timeoutAt[r]!)) dst.noteEarliest(dst.timeoutAt, i, src.timeoutAt[r]!);
-    if (has(src.cancelAt[r]!)) dst.noteEarliest(dst.cancelAt, i, src.cancelAt[r]!);
-    if (has(src.requeuedAt[r]!)) dst.noteEarliest(dst.requeuedAt, i, src.requeuedAt[r]!);
-    if (has(src.outputRejectedAt[r]!)) dst.noteOutputRejected(i, src.outputRejectedAt[r]!, src.outputRejectedError[r]!);
+    if (x) {
+      if (x.rejectedAt !== undefined) dst.noteRejected(i, x.rejectedAt, x.rejectedStatus ?? 0, x.rejectedError ?? 0);
+      if (x.timeoutAt !== undefined) dst.noteRareTime(i, "timeoutAt", x.timeoutAt);
+      if (x.cancelAt !== undefined) dst.noteRareTime(i, "cancelAt", x.cancelAt);
+      if (x.requeuedAt !== undefined) dst.noteRareTime(i, "requeuedAt", x.requeuedAt);
+      if (x.outputRejectedAt !== undefined) dst.noteOutputRejected(i, x.outputRejectedAt, x.outputRejectedError ?? 0);
+      dst.noteWebhooks(i, x.webhookDelivered ?? 0, x.webhookFailed ?? 0);
+    }
     for (let p = src.pollHead[r]!; p !== -1; p = src.pollNext[p]!) dst.notePoll(i, src.pollTime[p]!);
-    dst.webhookDelivered[i]! += src.webhookDelivered[r]!;
-    dst.webhookFailed[i]! += src.webhookFailed[r]!;
   }
   return conflicts;
 }

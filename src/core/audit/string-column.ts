@@ -1,0 +1,195 @@
+/**
+ * Strings kept by row as bytes in one growing buffer instead of as separate strings: a request
+ * id of 26 characters costs 31 bytes instead of about 56, a lowercase hex input hash half its
+ * length. Strings outside Latin-1, or longer than 127 characters, sit in a map beside it.
+ */
+
+const HEX = 0x80;
+
+function isLowerHex(s: string): boolean {
+  if (s.length === 0 || s.length % 2 !== 0 || s.length > 254) return false;
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
+function isShortLatin1(s: string): boolean {
+  if (s.length > 127) return false;
+  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) > 255) return false;
+  return true;
+}
+
+function hexValue(c: number): number {
+  return c <= 57 ? c - 48 : c - 87;
+}
+
+const HEX_DIGITS = "0123456789abcdef";
+
+/** The parts of a string column another thread can take over (typed arrays transferable). */
+export interface StringColumnState {
+  readonly bytes: Uint8Array;
+  readonly used: number;
+  readonly offset: Int32Array;
+  readonly length: Uint8Array;
+  readonly wide: ReadonlyMap<number, string>;
+}
+
+/** Strings by row index, compact; `undefined` where a row has none. */
+export class StringColumn {
+  private bytes: Uint8Array<ArrayBufferLike> = new Uint8Array(1 << 16);
+  private used = 0;
+  private offset: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  private length: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
+  private readonly wide = new Map<number, string>();
+  private readonly hex: boolean;
+
+  /** `hex`: pack lowercase hex strings two characters a byte (input hashes). */
+  constructor(hex = false) {
+    this.hex = hex;
+  }
+
+  /** Makes room for rows below `rows`. */
+  reserve(rows: number): void {
+    if (rows <= this.offset.length) return;
+    const offset = new Int32Array(rows).fill(-1);
+    offset.set(this.offset);
+    const length = new Uint8Array(rows);
+    length.set(this.length);
+    this.offset = offset;
+    this.length = length;
+  }
+
+  private room(n: number): void {
+    if (this.used + n <= this.bytes.length) return;
+    const bigger = new Uint8Array(Math.max(this.used + n, Math.ceil(this.bytes.length * 1.25)));
+    bigger.set(this.bytes.subarray(0, this.used));
+    this.bytes = bigger;
+  }
+
+  /** Stores `s` for row `i` (replacing what it had). */
+  set(i: number, s: string): void {
+    this.wide.delete(i);
+    if (this.hex && isLowerHex(s)) {
+      const n = s.length / 2;
+      this.room(n);
+      const at = this.used;
+      for (let k = 0; k < n; k++) this.bytes[at + k] = (hexValue(s.charCodeAt(2 * k)) << 4) | hexValue(s.charCodeAt(2 * k + 1));
+      this.used += n;
+      this.offset[i] = at;
+      this.length[i] = HEX | n;
+    } else if (isShortLatin1(s) && s.length < HEX) {
+      this.room(s.length);
+      const at = this.used;
+      for (let k = 0; k < s.length; k++) this.bytes[at + k] = s.charCodeAt(k);
+      this.used += s.length;
+      this.offset[i] = at;
+      this.length[i] = s.length;
+    } else {
+      this.offset[i] = -2;
+      this.wide.set(i, s);
+    }
+  }
+
+  /** True when row `i` has a string. */
+  has(i: number): boolean {
+    return this.offset[i] !== -1;
+  }
+
+  /** The string of row `i`. */
+  get(i: number): string | undefined {
+    const at = this.offset[i]!;
+    if (at === -1) return undefined;
+    if (at === -2) return this.wide.get(i);
+    const len = this.length[i]!;
+    if ((len & HEX) !== 0) {
+      let s = "";
+      for (let k = 0; k < (len & ~HEX); k++) {
+        const b = this.bytes[at + k]!;
+        s += HEX_DIGITS[b >> 4]! + HEX_DIGITS[b & 15]!;
+      }
+      return s;
+    }
+    return String.fromCharCode.apply(null, this.bytes.subarray(at, at + len) as unknown as number[]);
+  }
+
+  /** True when row `i` holds exactly `s`. */
+  equals(i: number, s: string): boolean {
+    const at = this.offset[i]!;
+    if (at === -1) return false;
+    if (at === -2) return this.wide.get(i) === s;
+    const len = this.length[i]!;
+    if ((len & HEX) !== 0) {
+      const n = len & ~HEX;
+      if (s.length !== 2 * n) return false;
+      for (let k = 0; k < n; k++) {
+        const b = this.bytes[at + k]!;
+        if (s.charCodeAt(2 * k) !== HEX_DIGITS.charCodeAt(b >> 4) || s.charCodeAt(2 * k + 1) !== HEX_DIGITS.charCodeAt(b & 15)) return false;
+      }
+      return true;
+    }
+    if (s.length !== len) return false;
+    for (let k = 0; k < len; k++) if (this.bytes[at + k] !== s.charCodeAt(k)) return false;
+    return true;
+  }
+
+  /** A 32-bit hash of row `i`'s string (equal strings, equal hashes); 0 for none. */
+  hash(i: number): number {
+    const at = this.offset[i]!;
+    if (at === -1) return 0;
+    let h = 2166136261;
+    if (at === -2) {
+      const s = this.wide.get(i)!;
+      for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s.charCodeAt(k), 16777619);
+      return h >>> 0;
+    }
+    const len = this.length[i]!;
+    // Hex rows hash their packed bytes; a string is packed or not by its own content, so equal strings agree.
+    for (let k = at; k < at + (len & ~HEX); k++) h = Math.imul(h ^ this.bytes[k]!, 16777619);
+    return (h ^ (len & HEX)) >>> 0;
+  }
+
+  /** True when rows `i` and `j` hold the same string. */
+  same(i: number, j: number): boolean {
+    const a = this.offset[i]!;
+    const b = this.offset[j]!;
+    if (a === -1 || b === -1) return a === b;
+    if (a === -2 || b === -2) return this.get(i) === this.get(j);
+    const la = this.length[i]!;
+    if (la !== this.length[j]) return false;
+    for (let k = 0; k < (la & ~HEX); k++) if (this.bytes[a + k] !== this.bytes[b + k]) return false;
+    return true;
+  }
+
+  /** Compares rows `i` and `j` as strings: negative, zero or positive. */
+  compare(i: number, j: number): number {
+    const x = this.get(i) ?? "";
+    const y = this.get(j) ?? "";
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+
+  /** The column's state for `rows` rows, copied to its size, and the buffers to transfer. */
+  state(rows: number): { state: StringColumnState; transfer: ArrayBuffer[] } {
+    const bytes = this.bytes.slice(0, this.used);
+    const offset = this.offset.slice(0, rows);
+    const length = this.length.slice(0, rows);
+    return { state: { bytes, used: this.used, offset, length, wide: this.wide }, transfer: [bytes.buffer, offset.buffer, length.buffer] };
+  }
+
+  /** A column taken over from another thread's state, without copying. */
+  static fromState(s: StringColumnState, hex: boolean): StringColumn {
+    const c = new StringColumn(hex);
+    c.bytes = s.bytes.length > 0 ? s.bytes : new Uint8Array(1 << 16);
+    c.used = s.used;
+    c.offset = s.offset;
+    c.length = s.length;
+    for (const [k, v] of s.wide) c.wide.set(k, v);
+    return c;
+  }
+
+  /** Bytes held (for memory figures). */
+  get byteLength(): number {
+    return this.bytes.byteLength + this.offset.byteLength + this.length.byteLength;
+  }
+}
