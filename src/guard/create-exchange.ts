@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { GuardRefusal } from "../errors.js";
+import { abortReason } from "./clock.js";
 import { secondsBetween } from "./events.js";
 import { gate } from "./gate.js";
 import type { GuardCore } from "./guard-core.js";
@@ -122,6 +123,8 @@ export async function handleCreate(core: GuardCore, r: Routed, input: RequestInf
       core.stats.refused[g.error.reason === "budget" ? "budget" : g.error.reason === "duplicate" ? "duplicate" : "retry"]++;
       return refusalResponse(g.error);
     }
+    // A caller (or job) that gave up while the gate held the request back sends nothing.
+    if (signal?.aborted) throw abortReason(signal);
     const key = idemHeader !== undefined ? idempotencyKey(job, hash) : undefined;
     let headers = req.headers;
     if (key !== undefined) {

@@ -25,17 +25,17 @@ function types(sink: MemorySink): string[] {
 
 describe("timeouts without orphans", () => {
   it("a Replicate job past its timeout is cancelled, recorded, and tracked to its end", async () => {
-    const fake = await fakeProvider({ runSeconds: [3, 3] });
+    const fake = await fakeProvider({ runSeconds: [6, 6] });
     try {
       const sink = new MemorySink();
       const guard = createGuard({ ledger: sink, policies: quickPolicies(), endpoints: fake.endpoints, polling: { minPollSeconds: 0.02 } });
       const replicate = new Replicate({ auth: "r8_test", baseUrl: fake.urls.replicate, fetch: guard.fetch });
       const started = Date.now();
       const err = await guard
-        .job("slow-image", ({ signal }) => replicate.run("black-forest-labs/flux-dev", { input: { prompt: "slow" }, signal, wait: { mode: "poll", interval: 20 } }), { timeoutSeconds: 0.3 })
+        .job("slow-image", ({ signal }) => replicate.run("black-forest-labs/flux-dev", { input: { prompt: "slow" }, signal, wait: { mode: "poll", interval: 20 } }), { timeoutSeconds: 1 })
         .catch((e: unknown) => e);
       assert.ok(isJobTimeoutError(err), String(err));
-      assert.ok(Date.now() - started < 2900, "the job did not wait for the provider (3 s)");
+      assert.ok(Date.now() - started < 5000, "the job did not wait for the provider (6 s)");
       await until(() => guard.stats().cancels === 1, 10_000, "the cancel");
       const job = fake.jobs()[0]!;
       assert.equal((await guard.wait("replicate", job.id)).outcome, "canceled");
@@ -43,7 +43,7 @@ describe("timeouts without orphans", () => {
       assertTimeline(sink, ["submitted", "created", "client_timeout", "cancel_requested", "completed canceled"]);
       assert.ok(job.canceledAt !== undefined && job.canceledAt < job.endsAt);
       const timeout = sink.ofType("client_timeout")[0] as { waited_seconds: number };
-      assert.ok(timeout.waited_seconds > 0 && timeout.waited_seconds <= 0.3 + 2, String(timeout.waited_seconds));
+      assert.ok(timeout.waited_seconds > 0 && timeout.waited_seconds <= 1 + 3, String(timeout.waited_seconds));
       assert.equal(guard.stats().cancels, 1);
     } finally {
       await fake.close();
@@ -51,13 +51,13 @@ describe("timeouts without orphans", () => {
   });
 
   it("a fal job past its timeout is cancelled with PUT …/cancel, and its end read from the result", async () => {
-    const fake = await fakeProvider({ runSeconds: [3, 3] });
+    const fake = await fakeProvider({ runSeconds: [6, 6] });
     try {
       const sink = new MemorySink();
       const guard = createGuard({ ledger: sink, policies: quickPolicies(), endpoints: fake.endpoints, polling: { minPollSeconds: 0.02 } });
       const fal = createFalClient({ credentials: "k", fetch: guard.fetch, requestMiddleware: (r) => Promise.resolve({ ...r, url: r.url.replace("https://queue.fal.run", fake.urls.fal) }) });
       const err = await guard
-        .job("slow-fal", ({ signal }) => fal.subscribe("fal-ai/flux/dev", { input: { prompt: "slow" }, pollInterval: 20, abortSignal: signal }), { timeoutSeconds: 0.3 })
+        .job("slow-fal", ({ signal }) => fal.subscribe("fal-ai/flux/dev", { input: { prompt: "slow" }, pollInterval: 20, abortSignal: signal }), { timeoutSeconds: 1 })
         .catch((e: unknown) => e);
       assert.ok(isJobTimeoutError(err), String(err));
       await until(() => guard.stats().cancels === 1, 10_000, "the cancel");
@@ -72,7 +72,7 @@ describe("timeouts without orphans", () => {
   });
 
   it("an OpenAI video (no cancel) is tracked after the timeout until it ends, so its charge lands", async () => {
-    const fake = await fakeProvider({ runSeconds: [0.6, 0.6] });
+    const fake = await fakeProvider({ runSeconds: [2, 2] });
     try {
       const sink = new MemorySink();
       const guard = createGuard({ ledger: sink, policies: quickPolicies(), endpoints: fake.endpoints, polling: { minPollSeconds: 0.02 } });
@@ -84,7 +84,7 @@ describe("timeouts without orphans", () => {
             let v = await openai.videos.create({ model: "sora-2", prompt: "slow", seconds: "8" }, { signal });
             while (v.status !== "completed") v = await openai.videos.retrieve(v.id, { signal });
           },
-          { timeoutSeconds: 0.1 },
+          { timeoutSeconds: 0.5 },
         )
         .catch((e: unknown) => e);
       assert.ok(isJobTimeoutError(err), String(err));
