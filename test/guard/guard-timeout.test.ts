@@ -131,7 +131,7 @@ describe("timeouts without orphans", () => {
       const sink = new MemorySink();
       const guard = createGuard({ mode: "record", ledger: sink, policies: quickPolicies(), endpoints: fake.endpoints });
       const replicate = new Replicate({ auth: "r8_test", baseUrl: fake.urls.replicate, fetch: guard.fetch });
-      await assert.rejects(guard.job("naive", ({ signal }) => replicate.run("black-forest-labs/flux-dev", { input: { prompt: "slow" }, signal, wait: { mode: "poll", interval: 20 } }), { timeoutSeconds: 0.2 }));
+      await assert.rejects(guard.job("naive", ({ signal }) => replicate.run("black-forest-labs/flux-dev", { input: { prompt: "slow" }, signal, wait: { mode: "poll", interval: 20 } }), { timeoutSeconds: 0.6 }));
       await guard.close();
       assert.deepEqual(types(sink).slice(0, 3), ["submitted", "created", "client_timeout"]);
       assert.equal(guard.stats().cancels, 0);
