@@ -20,7 +20,11 @@ export class MemorySink {
     let added = 0;
     for (const e of events) {
       const r = readEvent(JSON.parse(JSON.stringify(e.event)));
-      if (isEventProblem(r)) this.problems.push(`${r.why}: ${JSON.stringify(e.event)}`);
+      // Every event the guard writes must pass the spec's reader: a bad one fails the test.
+      if (isEventProblem(r)) {
+        this.problems.push(`${r.why}: ${JSON.stringify(e.event)}`);
+        return Promise.reject(new Error(`the guard wrote an event the spec refuses: ${r.why}: ${JSON.stringify(e.event)}`));
+      }
       const key = JSON.stringify(e.event);
       if (this.keys.has(key)) continue;
       this.keys.add(key);
