@@ -69,6 +69,22 @@ describe("the guard's protections", () => {
     assert.equal(formatDecimal(billed), "0.0693"); // 11 jobs × 4.5 s of run (5 s less 10% queued) × $0.0014
   });
 
+  it("100 concurrent jobs through the Replicate SDK: the ones over budget fail with the typed error", async () => {
+    const guard = createGuard({ policies: quickPolicies(), endpoints: fake.endpoints, budget: { perDay: "5.00" } });
+    const replicate = new Replicate({ auth: "r8_test", baseUrl: fake.urls.replicate, fetch: guard.fetch });
+    const before = fake.stats.creates;
+    const results = await Promise.allSettled(
+      Array.from({ length: 100 }, (_, i) => guard.job(`sdk-budget-${i}`, () => replicate.predictions.create({ model: MODEL, input: { prompt: `sdk budget ${i}` } }))),
+    );
+    // 5 × 0.84 = 4.20 fits in $5.00, a sixth (5.04) would not.
+    assert.equal(results.filter((r) => r.status === "fulfilled").length, 5);
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    assert.equal(refused.length, 95);
+    assert.ok(refused.every((r) => isBudgetExceededError(r.reason) && r.reason.scope === "day"));
+    assert.equal(fake.stats.creates - before, 5);
+    await guard.close();
+  });
+
   it("settles a finished attempt at its cost, freeing the rest of its worst case", async () => {
     const quick = await fakeProvider();
     try {
