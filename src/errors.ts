@@ -51,6 +51,13 @@ export class StrictError extends FailcostError {
   }
 }
 
+/** A check the user asked for failed: `reconcile --fail-over` exceeded, or a bill with bad rows (exit 1). */
+export class CheckError extends FailcostError {
+  constructor(message: string) {
+    super(message, 1);
+  }
+}
+
 /**
  * The guard refused to send a request (exit 1): a budget, the retry policy, a duplicate, or the
  * job's timeout. `reason` says which; the SDK saw a refusal response instead of the provider's.

@@ -1,4 +1,6 @@
 import { Option, type Command } from "commander";
+import { defineDemo, defineFakeProvider } from "../fake-provider/command-options.js";
+import { defineExport, defineForecast, defineReconcile } from "../reconcile/command-options.js";
 import type { CliIo } from "./io.js";
 
 /** A command's function: positional arguments, parsed options, where to write; returns the exit code. */
@@ -62,35 +64,9 @@ export const COMMANDS: readonly CommandSpec[] = [
         .option("--strict", "exit 1 if any object could not be imported"),
     load: async () => (await import("./commands/import.js")).importCommand,
   },
-  {
-    name: "fake-provider",
-    summary: "serve Replicate-, fal- and OpenAI-shaped fake APIs on 127.0.0.1, failing as asked (for tests and demos)",
-    define: (cmd) =>
-      cmd
-        .option("--port <n>", "port on 127.0.0.1 (default: any free one)")
-        .option("--seed <n>", "every random choice follows from it", "1")
-        .option("--rate-limit <share>", "share of creates answered 429 with Retry-After")
-        .option("--unavailable <share>", "share of creates answered 503")
-        .option("--invalid-input <share>", "share of inputs refused (422/400), on every try")
-        .option("--auth <share>", "share of inputs refused 401, on every try")
-        .option("--failed <share>", "share of jobs that fail halfway")
-        .option("--slow <share>", "share of jobs that run --slow-seconds")
-        .option("--run-seconds <min-max>", "a job's run time in seconds", "1-5")
-        .option("--slow-seconds <min-max>", "a slow job's run time in seconds", "60-120")
-        .option("--latency <min-max>", "response latency in ms", "5-20")
-        .option("--retry-after <seconds>", "Retry-After of a 429", "1")
-        .option("--webhook-secret <whsec>", "sign Replicate-shaped webhooks with this Standard Webhooks secret"),
-    load: async () => (await import("./commands/fake-provider.js")).fakeProvider,
-  },
-  {
-    name: "demo",
-    summary: "the same jobs through a naive client and through the guard, against the fake provider: what the guard saves",
-    define: (cmd) =>
-      cmd
-        .option("--seed <n>", "the run repeats exactly under a seed", "42")
-        .option("--jobs <n>", "how many jobs", "300")
-        .option("--json", "print the figures as JSON")
-        .option("--http", "reach the fake provider over HTTP on 127.0.0.1 (slower; default in process)"),
-    load: async () => (await import("./commands/demo.js")).demo,
-  },
+  { name: "export", summary: "billed cost per attempt as FOCUS 1.3 CSV (export focus), or the raw events as JSON Lines (export events)", define: defineExport, load: async () => (await import("./commands/export.js")).exportCommand },
+  { name: "reconcile", summary: "the provider's bill against the ledger by request id: matched, mismatches, charged failures and duplicates, unknown and missing charges", define: defineReconcile, load: async () => (await import("./commands/reconcile.js")).reconcile },
+  { name: "forecast", summary: "what N jobs will cost and waste, from a small trial, under retry strategies side by side", define: defineForecast, load: async () => (await import("./commands/forecast.js")).forecastCommand },
+  { name: "fake-provider", summary: "serve Replicate-, fal- and OpenAI-shaped fake APIs on 127.0.0.1, failing as asked (for tests and demos)", define: defineFakeProvider, load: async () => (await import("./commands/fake-provider.js")).fakeProvider },
+  { name: "demo", summary: "the same jobs through a naive client and through the guard, against the fake provider: what the guard saves", define: defineDemo, load: async () => (await import("./commands/demo.js")).demo },
 ];

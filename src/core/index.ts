@@ -16,3 +16,19 @@ export type { AttemptView } from "./audit/attempt-view.js";
 export type { PricedAttempt, AttemptClass } from "./audit/price-attempt.js";
 export * from "./ledger.js";
 export * from "./attempt-cost.js";
+export {
+  createPrng,
+  simulateOcc,
+  startBackoff,
+  BACKOFFS,
+  parseStrategy,
+  createTrialCollector,
+  forecast,
+  trialSize,
+  type Prng,
+  type Backoff,
+  type Strategy,
+  type Forecast,
+  type StrategyForecast,
+  type TrialSize,
+} from "./forecast/index.js";

@@ -41,8 +41,11 @@ export interface AuditedAttempt extends Judgement {
   readonly high: bigint;
 }
 
-/** Called with each job's audited attempts (those that passed the filters), in attempt order. */
-export type AttemptVisitor = (attempts: readonly AuditedAttempt[], scale: number) => void;
+/**
+ * Called with each job's audited attempts (those that passed the filters), in attempt order,
+ * the money scale of their amounts, and the report's currency.
+ */
+export type AttemptVisitor = (attempts: readonly AuditedAttempt[], scale: number, currency: string) => void;
 
 function maxScale(current: number, d: Decimal | undefined): number {
   return d === undefined ? current : Math.max(current, scaleOf(d));
@@ -182,7 +185,7 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
     if (audited.length === 0) continue;
     tally.addJob(audited);
     sdkRetries.addJob(audited);
-    visit?.(audited, scales.money);
+    visit?.(audited, scales.money, currency);
   }
 
   for (const [provider, n] of missing.policy) problems.push({ why: `no billing policy for provider '${provider}': ${n} attempts are not priced (add a policy file for it)`, provider });
