@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { ZERO } from "../core/index.js";
 import type { GuardRefusal } from "../errors.js";
 import { abortReason } from "./clock.js";
 import { secondsBetween } from "./events.js";
@@ -124,7 +125,10 @@ export async function handleCreate(core: GuardCore, r: Routed, input: RequestInf
       return refusalResponse(g.error);
     }
     // A caller (or job) that gave up while the gate held the request back sends nothing.
-    if (signal?.aborted) throw abortReason(signal);
+    if (signal?.aborted) {
+      if (g.reservation) core.s.budget?.settle(g.reservation, ZERO);
+      throw abortReason(signal);
+    }
     const key = idemHeader !== undefined ? idempotencyKey(job, hash) : undefined;
     let headers = req.headers;
     if (key !== undefined) {
