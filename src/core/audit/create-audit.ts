@@ -33,6 +33,8 @@ export interface Audit {
   part(): { part: CollectedPart; transfer: ArrayBuffer[] };
   /** Merges another audit's part in, as if its events had been added here. */
   absorb(part: CollectedPart): void;
+  /** Renumbers problems whose lines count from a task's byte range: `offsets` maps task to the lines before it. */
+  renumberProblems(offsets: ReadonlyMap<number, number>): void;
   /** Prices everything and builds the report; `visit` sees each job's audited attempts. */
   finish(visit?: AttemptVisitor): Report;
 }
@@ -77,6 +79,13 @@ export function createAudit(options: AuditOptions): Audit {
     },
     absorb(part) {
       collected.absorb(part);
+    },
+    renumberProblems(offsets) {
+      collected.problems.forEach((p, k) => {
+        if (p.task === undefined) return;
+        const { task, ...rest } = p;
+        collected.problems[k] = { ...rest, line: (rest.line ?? 0) + (offsets.get(task) ?? 0) };
+      });
     },
     finish(visit) {
       if (finished) throw new Error("an audit can be finished only once");
