@@ -1,4 +1,5 @@
 import { Argument, Option, type Command } from "commander";
+import { defineDemo, defineFakeProvider } from "../fake-provider/command-options.js";
 import { defineExport, defineForecast, defineReconcile } from "../reconcile/command-options.js";
 import type { CliIo } from "./io.js";
 
@@ -91,4 +92,6 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: "export", summary: "billed cost per attempt as FOCUS 1.3 CSV (export focus), or the raw events as JSON Lines (export events)", define: defineExport, load: async () => (await import("./commands/export.js")).exportCommand },
   { name: "reconcile", summary: "the provider's bill against the ledger by request id: matched, mismatches, charged failures and duplicates, unknown and missing charges", define: defineReconcile, load: async () => (await import("./commands/reconcile.js")).reconcile },
   { name: "forecast", summary: "what N jobs will cost and waste, from a small trial, under retry strategies side by side", define: defineForecast, load: async () => (await import("./commands/forecast.js")).forecastCommand },
+  { name: "fake-provider", summary: "serve Replicate-, fal- and OpenAI-shaped fake APIs on 127.0.0.1, failing as asked (for tests and demos)", define: defineFakeProvider, load: async () => (await import("./commands/fake-provider.js")).fakeProvider },
+  { name: "demo", summary: "the same jobs through a naive client and through the guard, against the fake provider: what the guard saves", define: defineDemo, load: async () => (await import("./commands/demo.js")).demo },
 ];
