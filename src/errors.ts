@@ -58,6 +58,67 @@ export class CheckError extends FailcostError {
   }
 }
 
+/**
+ * The guard refused to send a request (exit 1): a budget, the retry policy, a duplicate, or the
+ * job's timeout. `reason` says which; the SDK saw a refusal response instead of the provider's.
+ */
+export class GuardRefusal extends FailcostError {
+  constructor(
+    message: string,
+    readonly reason: "budget" | "retry" | "duplicate" | "timeout",
+    readonly job: string,
+  ) {
+    super(message, 1);
+  }
+}
+
+/** A budget (per job, day or month) would be overspent by the attempt's worst case. */
+export class BudgetExceededError extends GuardRefusal {
+  constructor(
+    message: string,
+    job: string,
+    readonly scope: "job" | "day" | "month",
+    readonly limit: string,
+    readonly used: string,
+    readonly asked: string,
+  ) {
+    super(message, "budget", job);
+  }
+}
+
+/** The retry policy refused another attempt (cap, failure type, retry budget, Retry-After). */
+export class RetryRefusedError extends GuardRefusal {
+  constructor(
+    message: string,
+    job: string,
+    readonly why: string,
+  ) {
+    super(message, "retry", job);
+  }
+}
+
+/** The same input is already in flight or done in another job within the duplicate window. */
+export class DuplicateInputError extends GuardRefusal {
+  constructor(
+    message: string,
+    job: string,
+    readonly otherJob: string,
+  ) {
+    super(message, "duplicate", job);
+  }
+}
+
+/** A guarded job ran past its timeout; its provider jobs were cancelled where possible. */
+export class JobTimeoutError extends GuardRefusal {
+  constructor(
+    message: string,
+    job: string,
+    readonly waitedSeconds: number,
+  ) {
+    super(message, "timeout", job);
+  }
+}
+
 /** True for any of failcost's own errors. */
 export function isFailcostError(e: unknown): e is FailcostError {
   return typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
@@ -81,4 +142,44 @@ export function isPolicyError(e: unknown): e is PolicyError {
 /** The message of any thrown value. */
 export function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** A ledger cannot be opened or used: not a ledger, a newer schema, a database that refused (exit 2). */
+export class LedgerError extends FailcostError {
+  constructor(
+    message: string,
+    readonly target: string,
+  ) {
+    super(message, 2);
+  }
+}
+
+/** True for a ledger error. */
+export function isLedgerError(e: unknown): e is LedgerError {
+  return isFailcostError(e) && e instanceof LedgerError;
+}
+
+/** True when the guard refused a request (any reason). */
+export function isGuardRefusal(e: unknown): e is GuardRefusal {
+  return isFailcostError(e) && e instanceof GuardRefusal;
+}
+
+/** True when a budget refused an attempt. */
+export function isBudgetExceededError(e: unknown): e is BudgetExceededError {
+  return isFailcostError(e) && e instanceof BudgetExceededError;
+}
+
+/** True when the retry policy refused an attempt. */
+export function isRetryRefusedError(e: unknown): e is RetryRefusedError {
+  return isFailcostError(e) && e instanceof RetryRefusedError;
+}
+
+/** True when a duplicate input was refused. */
+export function isDuplicateInputError(e: unknown): e is DuplicateInputError {
+  return isFailcostError(e) && e instanceof DuplicateInputError;
+}
+
+/** True when a guarded job timed out. */
+export function isJobTimeoutError(e: unknown): e is JobTimeoutError {
+  return isFailcostError(e) && e instanceof JobTimeoutError;
 }

@@ -79,8 +79,8 @@ export const section: BenchSection = {
     }
     // A recomputation from nothing: an unreadable stored view counts as none.
     {
-      const { openLedgerAt } = await import("../../src/reconcile/event-input.js");
-      const ledger = await openLedgerAt(db, root);
+      const { openLedger } = await import("../../src/ledger/open-ledger.js");
+      const ledger = await openLedger(db, { create: false });
       await ledger.writeSnapshot("dashboard.view", "");
       await ledger.close();
     }

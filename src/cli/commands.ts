@@ -1,4 +1,5 @@
-import { Option, type Command } from "commander";
+import { Argument, Option, type Command } from "commander";
+import { defineDemo, defineFakeProvider } from "../fake-provider/command-options.js";
 import { defineExport, defineForecast, defineReconcile } from "../reconcile/command-options.js";
 import { defineServe } from "../server/serve-options.js";
 import type { CliIo } from "./io.js";
@@ -38,8 +39,33 @@ export const COMMANDS: readonly CommandSpec[] = [
         .option("--model <name>", "only this model")
         .option("--top <n>", "how many of the most wasteful jobs to list", "10")
         .option("--threads <n>", "worker threads for big inputs (default: one per core, up to 4)")
+        .option("--db <ledger>", "audit the ledger instead of files (an SQLite file or postgres:// URL)")
         .option("--no-progress", "no progress line on stderr"),
     load: async () => (await import("./commands/audit.js")).audit,
+  },
+  {
+    name: "ingest",
+    summary: "add event files to the ledger, once: events already there are not added again",
+    define: (cmd) =>
+      cmd
+        .argument("<files...>", "event files (JSON Lines, .jsonl.gz too)")
+        .option("--db <ledger>", "SQLite file or postgres://…?schema=name URL (default $FAILCOST_DB, else ./failcost.db)")
+        .option("--json", "print the counts as JSON")
+        .option("--strict", "ingest nothing (exit 1) if any line is a problem")
+        .addOption(new Option("--batch <n>", "events per transaction").default("10000").hideHelp())
+        .option("--no-progress", "no progress line on stderr"),
+    load: async () => (await import("./commands/ingest.js")).ingest,
+  },
+  {
+    name: "ledger",
+    summary: "the ledger's size and span (stats), or remove old jobs (prune --before DATE)",
+    define: (cmd) =>
+      cmd
+        .addArgument(new Argument("<action>", "stats or prune").choices(["stats", "prune"]))
+        .option("--db <ledger>", "SQLite file or postgres://…?schema=name URL (default $FAILCOST_DB, else ./failcost.db)")
+        .option("--before <date>", "prune: remove jobs whose every event came before this date or time")
+        .option("--json", "print as JSON"),
+    load: async () => (await import("./commands/ledger.js")).ledger,
   },
   {
     name: "policies",
@@ -68,5 +94,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: "export", summary: "billed cost per attempt as FOCUS 1.3 CSV (export focus), or the raw events as JSON Lines (export events)", define: defineExport, load: async () => (await import("./commands/export.js")).exportCommand },
   { name: "reconcile", summary: "the provider's bill against the ledger by request id: matched, mismatches, charged failures and duplicates, unknown and missing charges", define: defineReconcile, load: async () => (await import("./commands/reconcile.js")).reconcile },
   { name: "forecast", summary: "what N jobs will cost and waste, from a small trial, under retry strategies side by side", define: defineForecast, load: async () => (await import("./commands/forecast.js")).forecastCommand },
+  { name: "fake-provider", summary: "serve Replicate-, fal- and OpenAI-shaped fake APIs on 127.0.0.1, failing as asked (for tests and demos)", define: defineFakeProvider, load: async () => (await import("./commands/fake-provider.js")).fakeProvider },
+  { name: "demo", summary: "the same jobs through a naive client and through the guard, against the fake provider: what the guard saves", define: defineDemo, load: async () => (await import("./commands/demo.js")).demo },
   { name: "serve", summary: "a local dashboard over the ledger, kept current as events arrive", define: defineServe, load: async () => (await import("./commands/serve.js")).serve },
 ];

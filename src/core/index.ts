@@ -15,6 +15,7 @@ export type { SdkRetryRule, SdkRetriesReport } from "./audit/sdk-retries.js";
 export type { AttemptView } from "./audit/attempt-view.js";
 export type { PricedAttempt, AttemptClass } from "./audit/price-attempt.js";
 export * from "./ledger.js";
+export * from "./attempt-cost.js";
 export {
   createPrng,
   simulateOcc,

@@ -11,6 +11,12 @@ export interface LedgerQuery {
   readonly untilMicros?: number;
   readonly provider?: string;
   readonly model?: string;
+  /**
+   * The audit's duplicate window (µs). A filtered scan also returns the jobs holding attempts
+   * that an attempt of a matching job could duplicate (same input hash, submitted at most this
+   * long before), so duplicates are judged as an audit of every event would judge them.
+   */
+  readonly duplicateWindowMicros?: number;
 }
 
 /** What an append did: events new to the ledger, and events it already had. */

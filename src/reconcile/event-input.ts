@@ -106,7 +106,8 @@ export async function auditInput(input: EventInput, options: AuditInputOptions, 
     let report: Report;
     if (ledger) {
       const audit = createAudit({ ...a, policies });
-      await ledger.scan(ledgerQuery(a), (e) => audit.addEvent(e.event, e.micros));
+      // The duplicate window lets a filtered scan bring the jobs an attempt may duplicate.
+      await ledger.scan({ ...ledgerQuery(a), duplicateWindowMicros: (a.duplicateWindowSeconds ?? 600) * 1_000_000 }, (e) => audit.addEvent(e.event, e.micros));
       report = audit.finish(visit);
     } else {
       const files = (input.events ?? []).map((f) => resolve(options.cwd, f));

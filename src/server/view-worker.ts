@@ -1,7 +1,7 @@
 // A worker thread that computes one dashboard view from the ledger, so a long scan and audit
 // never stall the server's event loop (better-sqlite3 reads are synchronous).
 import { parentPort, workerData } from "node:worker_threads";
-import { openLedgerAt } from "../reconcile/event-input.js";
+import { openLedger } from "../ledger/open-ledger.js";
 import type { ViewFilter } from "../report/html/view.js";
 import { computeView, type ViewComputeOptions } from "./compute-view.js";
 
@@ -17,7 +17,7 @@ export type ViewMessage = { readonly kind: "progress"; readonly words: string } 
 
 const task = workerData as ViewTask;
 const post = (m: ViewMessage): void => parentPort!.postMessage(m);
-const ledger = await openLedgerAt(task.target, process.cwd());
+const ledger = await openLedger(task.target, { create: false });
 try {
   post({ kind: "done", view: await computeView(ledger, task.options, task.filter, (words) => post({ kind: "progress", words })) });
 } catch (e) {

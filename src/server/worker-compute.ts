@@ -4,6 +4,15 @@ import type { ViewComputeOptions } from "./compute-view.js";
 import type { ViewMessage, ViewTask } from "./view-worker.js";
 import type { ComputeView } from "./view-store.js";
 
+// Run from source (through tsx, in tests) the worker is a .ts file, started through the shim
+// that registers tsx in the worker; built, it is .js.
+const FROM_SOURCE = import.meta.url.endsWith(".ts");
+const WORKER_URL = new URL(FROM_SOURCE ? "./view-worker.ts" : "./view-worker.js", import.meta.url);
+
+function startWorker(task: ViewTask): Worker {
+  return FROM_SOURCE ? new Worker(new URL("../sources/worker-from-source.mjs", import.meta.url), { workerData: { ...task, entry: WORKER_URL.href } }) : new Worker(WORKER_URL, { workerData: task });
+}
+
 /**
  * Computes views in a worker thread that opens its own connection to the ledger `target`:
  * the server keeps answering (the stored view, timelines) while a big ledger is read.
@@ -13,7 +22,7 @@ export function workerCompute(target: string, options: ViewComputeOptions): { co
   const compute: ComputeView = (filter, progress) =>
     new Promise<DashboardView>((resolve, reject) => {
       const task: ViewTask = { target, options, filter };
-      const worker = new Worker(new URL("./view-worker.js", import.meta.url), { workerData: task });
+      const worker = startWorker(task);
       running.add(worker);
       worker.once("exit", () => running.delete(worker));
       let settled = false;

@@ -2,6 +2,7 @@ import { Worker } from "node:worker_threads";
 import type { Audit, CollectedPart } from "../core/index.js";
 import { FileError } from "../errors.js";
 import type { AuditTask, WorkerProgress, WorkerResult } from "./audit-worker.js";
+import { feedFile } from "./feed-file.js";
 
 // Run from source (through tsx, in tests) the worker is a .ts file; built, it is .js.
 const FROM_SOURCE = import.meta.url.endsWith(".ts");
@@ -34,8 +35,10 @@ function renumber(part: CollectedPart, offsets: ReadonlyMap<number, number>): Co
 }
 
 /**
- * Runs tasks on worker threads (largest first, to the least-loaded thread), then merges every
- * partial audit into `audit` with problem lines renumbered to whole-file lines.
+ * Reads tasks on this thread and on worker threads (largest first, to the least-loaded thread),
+ * then merges every worker's partial audit into `audit`, with problem lines renumbered to
+ * whole-file lines. This thread's own share goes straight into `audit`, so the merge copies
+ * only the workers' shares.
  */
 export async function auditInWorkers(audit: Audit, tasks: readonly AuditTask[], threads: number, total: number, onProgress?: (read: number, total: number, lines: number) => void): Promise<void> {
   const loads = Array.from({ length: Math.min(threads, tasks.length) }, () => ({ bytes: 0, tasks: [] as AuditTask[] }));
@@ -44,31 +47,40 @@ export async function auditInWorkers(audit: Audit, tasks: readonly AuditTask[], 
     least.tasks.push(t);
     least.bytes += t.size;
   }
+  // This thread reads the first share itself; worker threads read the others.
   let read = 0;
-  const results = await Promise.all(
-    loads.map(
-      (load) =>
-        new Promise<WorkerResult>((resolve, reject) => {
-          const worker = FROM_SOURCE
-            ? new Worker(new URL("./worker-from-source.mjs", import.meta.url), { workerData: { tasks: load.tasks, entry: WORKER_URL.href } })
-            : new Worker(WORKER_URL, { workerData: { tasks: load.tasks } });
-          worker.on("message", (m: WorkerResult | WorkerProgress | { error: string; file: string }) => {
-            if ("progress" in m) {
-              read += m.progress;
-              onProgress?.(read, total, 0);
-            } else if ("error" in m) reject(new FileError(m.error, m.file));
-            else resolve(m);
-          });
-          worker.on("error", reject);
-          worker.on("exit", (code) => {
-            if (code !== 0) reject(new Error(`an audit worker stopped with code ${code}`));
-          });
-        }),
-    ),
-  );
-  // Lines before each range: the line counts of the same file's earlier ranges.
+  const progress = (bytes: number): void => {
+    read += bytes;
+    onProgress?.(read, total, 0);
+  };
+  const [own, ...others] = loads;
+  const workers = others.map((load) => runWorker(load.tasks, progress));
+  // A worker may fail while this thread still reads: its error is raised below, not as an unhandled rejection.
+  for (const w of workers) w.catch(() => undefined);
   const lineCount = new Map<number, number>();
+  try {
+    for (const task of own?.tasks ?? []) {
+      let last = 0;
+      const n = await feedFile(
+        audit,
+        task.file,
+        task.name,
+        (r) => {
+          progress(r - last);
+          last = r;
+        },
+        task.range,
+        task.id,
+      );
+      lineCount.set(task.id, n);
+    }
+  } finally {
+    // Settle every worker before returning or throwing, so none outlives the audit.
+    await Promise.allSettled(workers);
+  }
+  const results = await Promise.all(workers);
   for (const r of results) for (const [id, n] of r.lines) lineCount.set(id, n);
+  // Lines before each range: the line counts of the same file's earlier ranges.
   const offsets = new Map<number, number>();
   const byFile = new Map<string, AuditTask[]>();
   for (const t of tasks) byFile.set(t.file, [...(byFile.get(t.file) ?? []), t]);
@@ -79,11 +91,29 @@ export async function auditInWorkers(audit: Audit, tasks: readonly AuditTask[], 
       sum += lineCount.get(t.id) ?? 0;
     }
   }
-  // The biggest part first (the audit takes it over whole), then the rest, each let go once merged.
-  const parts: (WorkerResult | undefined)[] = [...results].sort((a, b) => b.part.table.size - a.part.table.size);
-  results.length = 0;
+  audit.renumberProblems(offsets);
+  // Each worker's part is merged, then let go.
+  const parts: (WorkerResult | undefined)[] = results;
   for (let k = 0; k < parts.length; k++) {
     audit.absorb(renumber(parts[k]!.part, offsets));
     parts[k] = undefined;
   }
+}
+
+/** Runs tasks on a worker thread; resolves with its partial audit. */
+function runWorker(tasks: readonly AuditTask[], progress: (bytes: number) => void): Promise<WorkerResult> {
+  return new Promise<WorkerResult>((resolve, reject) => {
+    const worker = FROM_SOURCE
+      ? new Worker(new URL("./worker-from-source.mjs", import.meta.url), { workerData: { tasks, entry: WORKER_URL.href } })
+      : new Worker(WORKER_URL, { workerData: { tasks } });
+    worker.on("message", (m: WorkerResult | WorkerProgress | { error: string; file: string }) => {
+      if ("progress" in m) progress(m.progress);
+      else if ("error" in m) reject(new FileError(m.error, m.file));
+      else resolve(m);
+    });
+    worker.on("error", reject);
+    worker.on("exit", (code) => {
+      if (code !== 0) reject(new Error(`an audit worker stopped with code ${code}`));
+    });
+  });
 }

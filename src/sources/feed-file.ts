@@ -26,7 +26,7 @@ export async function feedFile(
       lines = line;
       if (isBlank(buf, start, end)) return;
       if (scanner.scan(buf, start, end, record) && record.at === record.at) {
-        audit.addRecord(record as unknown as Record<string, unknown>, record.at, origin(line));
+        audit.addRecord(record as unknown as Record<string, unknown>, record.at, name, line, task);
         return;
       }
       let value: unknown;

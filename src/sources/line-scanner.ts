@@ -195,6 +195,9 @@ function numberValue(buf: Uint8Array, start: number, end: number): number {
 export class LineScanner {
   private readonly interner = new Interner();
   private readonly recent = new RecentStrings();
+  /** The record scanned last, and a bit per field the scan set in it. */
+  private last: EventRecord | undefined = undefined;
+  private set = 0;
   /** Unit sets by their text, so equal units on many lines are one object. */
   private readonly unitSets = new Map<string, Record<string, number>>();
 
@@ -203,7 +206,14 @@ export class LineScanner {
    * the simple shape (the caller then uses JSON.parse); `r` is then unspecified.
    */
   scan(buf: Uint8Array, start: number, end: number, r: EventRecord): boolean {
-    clear(r);
+    // Clear only what the last line set (most lines set 8 of the 20 fields).
+    if (r !== this.last) {
+      clear(r);
+      this.last = r;
+    } else
+      for (let m = this.set; m !== 0; m &= m - 1) setField(r, 31 - Math.clz32(m & -m), undefined);
+    this.set = 0;
+    r.at = Number.NaN;
     let i = start;
     while (i < end && isWs(buf[i]!)) i++;
     if (buf[i] !== 123) return false; // {
@@ -296,7 +306,10 @@ export class LineScanner {
         if (slot >= 0) value = numberValue(buf, i, ne);
         i = ne;
       }
-      if (slot >= 0) setField(r, slot, value);
+      if (slot >= 0) {
+        setField(r, slot, value);
+        this.set |= 1 << slot;
+      }
       seen++;
       i = skipWs(buf, i, end);
       if (buf[i] === 44) {

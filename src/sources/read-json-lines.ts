@@ -3,8 +3,11 @@ import { readLines, type ProgressListener } from "./read-lines.js";
 
 export type { ProgressListener } from "./read-lines.js";
 
-/** One line of a JSON Lines file: its parsed value, or why it is not JSON. */
-export type JsonLineVisitor = (value: unknown, line: number, error: string | undefined) => void;
+/**
+ * One line of a JSON Lines file: its parsed value, or why it is not JSON. A visitor that returns
+ * a promise pauses reading until it settles (backpressure, e.g. while a batch is written).
+ */
+export type JsonLineVisitor = (value: unknown, line: number, error: string | undefined) => void | Promise<void>;
 
 /** Why a line is not JSON, from JSON.parse's message. */
 export function notJson(e: unknown): string {
@@ -34,10 +37,9 @@ export async function readJsonLines(path: string, visit: JsonLineVisitor, onProg
       try {
         value = JSON.parse(buf.toString("utf8", start, end));
       } catch (e) {
-        visit(undefined, line, notJson(e));
-        return;
+        return visit(undefined, line, notJson(e));
       }
-      visit(value, line, undefined);
+      return visit(value, line, undefined);
     },
     onProgress,
   );

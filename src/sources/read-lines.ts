@@ -3,8 +3,12 @@ import { createReadStream } from "node:fs";
 import { createGunzip } from "node:zlib";
 import { FileError, messageOf } from "../errors.js";
 
-/** One line's bytes: `buf[start, end)`, without its newline (or a trailing CR), and its number. */
-export type LineVisitor = (buf: Buffer, start: number, end: number, line: number) => void;
+/**
+ * One line's bytes: `buf[start, end)`, without its newline (or a trailing CR), and its number.
+ * A visitor that returns a promise pauses reading until it settles (backpressure, e.g. while a
+ * batch is written); the bytes stay valid until then.
+ */
+export type LineVisitor = (buf: Buffer, start: number, end: number, line: number) => void | Promise<void>;
 
 /** Progress through one file: bytes read from disk so far, and the file's size. */
 export type ProgressListener = (bytesRead: number, fileSize: number) => void;
@@ -66,7 +70,9 @@ export async function readLines(path: string, visit: LineVisitor, onProgress?: P
   let line = 0;
   let first = !range || range.start === 0;
   let done = false;
-  const emit = (buf: Buffer, start: number, end: number, lineOffset: number): void => {
+  // An error thrown by the visitor is its own: it passes on unchanged, not as a read error.
+  let visitorError: { error: unknown } | undefined;
+  const emit = (buf: Buffer, start: number, end: number, lineOffset: number): void | Promise<void> => {
     if (lineOffset >= limit) {
       done = true;
       return;
@@ -77,7 +83,18 @@ export async function readLines(path: string, visit: LineVisitor, onProgress?: P
       first = false;
       if (end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
     }
-    visit(buf, start, end, line);
+    try {
+      // A visitor typed to return void may still return a value: only a promise pauses.
+      const pending: unknown = visit(buf, start, end, line);
+      if (!(pending instanceof Promise)) return;
+      return pending.catch((error: unknown) => {
+        visitorError = { error };
+        throw error;
+      });
+    } catch (error) {
+      visitorError = { error };
+      throw error;
+    }
   };
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -99,12 +116,14 @@ export async function readLines(path: string, visit: LineVisitor, onProgress?: P
         }
         const joined = Buffer.concat([rest, chunk.subarray(0, nl)]);
         rest = undefined;
-        emit(joined, 0, joined.length, restOffset);
+        const pending = emit(joined, 0, joined.length, restOffset);
+        if (pending !== undefined) await pending;
         from = nl + 1;
         nl = chunk.indexOf(10, from);
       }
       while (nl !== -1 && !done) {
-        emit(chunk, from, nl, offset + from);
+        const pending = emit(chunk, from, nl, offset + from);
+        if (pending !== undefined) await pending;
         from = nl + 1;
         nl = chunk.indexOf(10, from);
       }
@@ -117,11 +136,12 @@ export async function readLines(path: string, visit: LineVisitor, onProgress?: P
       onProgress?.(raw.bytesRead, size);
     }
   } catch (e) {
+    if (visitorError !== undefined) throw visitorError.error;
     throw new FileError(`cannot read ${path}: ${gzip ? "corrupt gzip data: " : ""}${describeFileError(e)}`, path);
   } finally {
     if (done) stream.destroy();
   }
-  if (!done && rest !== undefined && rest.length > 0) emit(rest, 0, rest.length, restOffset);
+  if (!done && rest !== undefined && rest.length > 0) await emit(rest, 0, rest.length, restOffset);
   onProgress?.(size, size);
   return line;
 }

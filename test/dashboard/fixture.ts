@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isEventProblem, readEvent, type StoredEvent } from "../../src/core/index.js";
 
 /** A job id, a model name and a provider name that would run if a page ever treated them as HTML. */
 export const HOSTILE = {
@@ -93,4 +94,13 @@ export async function writeFixture(lines: readonly Line[] = fixtureEvents()): Pr
   const events = join(dir, "events.jsonl");
   await writeFile(events, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
   return { dir, events, policies };
+}
+
+/** Reads fixture lines into stored events (they are all valid). */
+export function storedEvents(lines: readonly Record<string, unknown>[]): StoredEvent[] {
+  return lines.map((l) => {
+    const r = readEvent(l);
+    if (isEventProblem(r)) throw new Error(r.why);
+    return { event: r.event, micros: r.at.micros };
+  });
 }

@@ -10,7 +10,7 @@ import { withEvents } from "../../src/report/html/timeline.js";
 import type { JobTimeline } from "../../src/report/html/view.js";
 import { createViewBuilder } from "../../src/report/html/view-builder.js";
 import { auditFiles } from "../../src/sources/audit-files.js";
-import { storedEvents } from "./memory-ledger.js";
+import { storedEvents } from "./fixture.js";
 
 const EXAMPLES = resolve(import.meta.dirname, "../../examples");
 

@@ -1,9 +1,12 @@
 import { relative, resolve } from "node:path";
-import type { Report } from "../../core/index.js";
+import type { AttemptVisitor, AuditOptions, Report } from "../../core/index.js";
 import { StrictError, UsageError } from "../../errors.js";
-import { startAuditHtml } from "../../report/html/audit-html.js";
-import { renderTerminalReport, type Dimension } from "../../report/terminal.js";
+import { auditLedger } from "../../ledger/audit-ledger.js";
+import { resolveLedgerTarget } from "../../ledger/ledger-target.js";
+import { isPostgresTarget, openLedger } from "../../ledger/open-ledger.js";
+import { ledgerJobEvents, startAuditHtml, type AuditHtml } from "../../report/html/audit-html.js";
 import { SDK_RETRY_RULES } from "../../providers/sdk-retry-rules.js";
+import { renderTerminalReport, type Dimension } from "../../report/terminal.js";
 import { auditFiles } from "../../sources/audit-files.js";
 import { readJobEvents } from "../../sources/job-events.js";
 import type { CliIo } from "../io.js";
@@ -25,8 +28,9 @@ export interface AuditCommandOptions {
   readonly provider?: string;
   readonly model?: string;
   readonly top?: string;
-  readonly progress?: boolean;
   readonly threads?: string;
+  readonly db?: string;
+  readonly progress?: boolean;
 }
 
 /** Prints problems to stderr for `--strict`, then fails. */
@@ -36,42 +40,64 @@ function failStrict(report: Report, io: CliIo): never {
   throw new StrictError(`--strict: ${report.problems.length} problem${report.problems.length === 1 ? "" : "s"} found`);
 }
 
-/** `failcost audit FILES…`: the cost audit of event files. */
+/** `failcost audit FILES…` (or `--db LEDGER`): the cost audit of event files or of the ledger. */
 export async function audit(args: unknown[], raw: Record<string, unknown>, io: CliIo): Promise<number> {
   const opts = raw as AuditCommandOptions;
   const files = (args[0] as string[] | undefined) ?? [];
-  if (files.length === 0) throw new UsageError("give the event files to audit, e.g. failcost audit logs/*.jsonl");
+  if (opts.db !== undefined && files.length > 0) throw new UsageError("give event files or --db, not both (ingest the files first: failcost ingest --db …)");
+  if (opts.db === undefined && files.length === 0) throw new UsageError("give the event files to audit, e.g. failcost audit logs/*.jsonl, or a ledger: --db failcost.db");
   const by = parseChoices<Dimension>("--by", opts.by, ["provider", "model", "day"]);
   const windowMinutes = parseAmount("--window", opts.window) ?? 10;
   const sinceMicros = parseWhen("--since", opts.since);
   const untilMicros = parseWhen("--until", opts.until);
   const topJobs = parseCount("--top", opts.top) ?? 10;
   const threads = parseCount("--threads", opts.threads, 1);
-  const { policies } = await resolvePolicies(opts.policies, files, io.cwd);
+  if (opts.db !== undefined && threads !== undefined) throw new UsageError("--threads is for auditing files; a ledger audit reads the database in one stream");
+  const ledger = opts.db !== undefined ? resolveLedgerTarget(opts.db, io.cwd, io.env) : undefined;
+  const policyAnchor = ledger === undefined ? files : isPostgresTarget(ledger.target) ? [] : [ledger.target];
+  const { policies } = await resolvePolicies(opts.policies, policyAnchor, io.cwd);
   const progress = opts.progress === false ? createProgressLine({ ...io, stderr: { write: () => true } }) : createProgressLine(io);
   const paths = files.map((f) => resolve(io.cwd, f));
-  const html = opts.html === undefined ? undefined : startAuditHtml({ inputs: files, filters: { since: opts.since, until: opts.until, provider: opts.provider, model: opts.model }, topJobs, now: new Date() });
-  const report = await auditFiles(
-    paths,
-    {
-      policies,
-      sdkRetries: SDK_RETRY_RULES,
-      duplicateWindowSeconds: windowMinutes * 60,
-      ...(sinceMicros !== undefined ? { sinceMicros } : {}),
-      ...(untilMicros !== undefined ? { untilMicros } : {}),
-      ...(opts.provider !== undefined ? { provider: opts.provider } : {}),
-      ...(opts.model !== undefined ? { model: opts.model } : {}),
-      topJobs,
-      ...(threads !== undefined ? { threads } : {}),
-      ...(html ? { visit: html.visit } : {}),
-      displayName: (p) => relative(io.cwd, p) || p,
-      onProgress: (read, total, lines) => progress.update(`reading events: ${total > 0 ? Math.floor((read / total) * 100) : 0}% (${compactCount(lines)} lines)`),
-    },
-  );
+  const html = opts.html === undefined ? undefined : startAuditHtml({ inputs: ledger ? [ledger.display] : files, filters: { since: opts.since, until: opts.until, provider: opts.provider, model: opts.model }, topJobs, now: new Date() });
+  const options: AuditOptions & { visit?: AttemptVisitor } = {
+    policies,
+    sdkRetries: SDK_RETRY_RULES,
+    duplicateWindowSeconds: windowMinutes * 60,
+    ...(sinceMicros !== undefined ? { sinceMicros } : {}),
+    ...(untilMicros !== undefined ? { untilMicros } : {}),
+    ...(opts.provider !== undefined ? { provider: opts.provider } : {}),
+    ...(opts.model !== undefined ? { model: opts.model } : {}),
+    topJobs,
+    ...(html ? { visit: html.visit } : {}),
+  };
+  const report =
+    ledger !== undefined
+      ? await auditFromLedger(ledger.target, options, (n) => progress.update(`reading the ledger: ${compactCount(n)} events`), html && { audit: html, path: resolve(io.cwd, opts.html!) })
+      : await auditFiles(
+          paths,
+          {
+            ...options,
+            ...(threads !== undefined ? { threads } : {}),
+            displayName: (p) => relative(io.cwd, p) || p,
+            onProgress: (read, total, lines) => progress.update(`reading events: ${total > 0 ? Math.floor((read / total) * 100) : 0}% (${compactCount(lines)} lines)`),
+          },
+        );
   progress.done();
-  if (html) await html.write(resolve(io.cwd, opts.html!), report, (jobs) => readJobEvents(paths, jobs));
+  if (html && !ledger) await html.write(resolve(io.cwd, opts.html!), report, (jobs) => readJobEvents(paths, jobs));
   if (opts.strict && report.problems.length > 0) failStrict(report, io);
   if (opts.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else io.stdout.write(renderTerminalReport(report, { by, color: useColor(io) }));
   return 0;
+}
+
+async function auditFromLedger(target: string, options: AuditOptions, onProgress: (events: number) => void, html?: { audit: AuditHtml; path: string }): Promise<Report> {
+  const opened = await openLedger(target, { create: false });
+  try {
+    const report = await auditLedger(opened, { ...options, onProgress });
+    // The HTML report's timelines read the top jobs' events while the ledger is open.
+    if (html) await html.audit.write(html.path, report, ledgerJobEvents(opened));
+    return report;
+  } finally {
+    await opened.close();
+  }
 }

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
-import { resolve } from "node:path";
 import type { Policy } from "../../core/index.js";
 import { UsageError } from "../../errors.js";
-import { openLedgerAt } from "../../reconcile/event-input.js";
+import { resolveLedgerTarget } from "../../ledger/ledger-target.js";
+import { isPostgresTarget, openLedger } from "../../ledger/open-ledger.js";
 import { isLocalHost } from "../../server/access.js";
 import { startDashboardServer, type DashboardServer, type Mount } from "../../server/dashboard-server.js";
 import { ledgerSnapshots } from "../../server/ledger-snapshots.js";
@@ -24,25 +24,6 @@ export interface ServeCommandOptions {
   readonly refresh?: string;
 }
 
-/** The default ledger: an SQLite file in the working folder. */
-const DEFAULT_LEDGER = "failcost.db";
-
-function isUrl(target: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(target);
-}
-
-/** The ledger in words for the page: a database URL never shows its password. */
-export function describeTarget(target: string): string {
-  if (!isUrl(target)) return `ledger ${target}`;
-  try {
-    const u = new URL(target);
-    if (u.password !== "") u.password = "***";
-    return `ledger ${u.href}`;
-  } catch {
-    return "the PostgreSQL ledger";
-  }
-}
-
 /** Bumped when the stored view's shape changes, so an old snapshot is recomputed. */
 const VIEW_FORMAT = 1;
 
@@ -62,8 +43,7 @@ export interface Serving {
 /** Opens the ledger and starts the dashboard; `mounts` adds handlers such as a webhook receiver. */
 export async function startServing(raw: Record<string, unknown>, io: CliIo, mounts: readonly Mount[] = []): Promise<Serving> {
   const opts = raw as ServeCommandOptions;
-  const given = opts.db ?? (io.env.FAILCOST_DB !== undefined && io.env.FAILCOST_DB !== "" ? io.env.FAILCOST_DB : DEFAULT_LEDGER);
-  const target = isUrl(given) ? given : resolve(io.cwd, given);
+  const { target, display } = resolveLedgerTarget(opts.db, io.cwd, io.env);
   const host = opts.host ?? "127.0.0.1";
   const port = parseCount("--port", opts.port) ?? 7411;
   if (port > 65535) throw new UsageError(`--port ${port}: expected a port number up to 65535`);
@@ -73,10 +53,10 @@ export async function startServing(raw: Record<string, unknown>, io: CliIo, moun
   const wanted = opts.token ?? io.env.FAILCOST_DASHBOARD_TOKEN;
   if (wanted !== undefined && wanted.length < 16) throw new UsageError("--token: use at least 16 characters (or leave it out and one is made for you)");
   const token = wanted ?? (isLocalHost(host) ? undefined : randomBytes(18).toString("base64url"));
-  const { policies } = await resolvePolicies(opts.policies, isUrl(target) ? [] : [target], io.cwd);
-  const ledger = await openLedgerAt(target, io.cwd);
+  const { policies } = await resolvePolicies(opts.policies, isPostgresTarget(target) ? [] : [target], io.cwd);
+  const ledger = await openLedger(target, { create: false });
   try {
-    const options = { policies, duplicateWindowSeconds: windowSeconds, topJobs, source: describeTarget(given) };
+    const options = { policies, duplicateWindowSeconds: windowSeconds, topJobs, source: `ledger ${display}` };
     const { compute, cancel } = workerCompute(target, options);
     const store = createViewStore({ compute, cancel, changeCount: () => ledger.changeCount(), snapshots: ledgerSnapshots(ledger), fingerprint: fingerprint(policies, windowSeconds, topJobs) });
     await store.start();

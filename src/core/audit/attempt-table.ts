@@ -2,6 +2,7 @@ import { decimalFromNumber, parseDecimal, scaleOf, unitsAt, unitsOfNumber, ZERO,
 import { OUTCOMES, type AttemptEvent, type Units } from "../event.js";
 import { FAILURE_TYPES, type FailureType } from "../failure-type.js";
 import type { AttemptView } from "./attempt-view.js";
+import { growable, growTo } from "./growable.js";
 import { JobIndex } from "./job-index.js";
 import type { TableState } from "./merge-tables.js";
 import { StringColumn } from "./string-column.js";
@@ -9,12 +10,7 @@ import { readQuantity } from "./quantity.js";
 
 const NONE = Number.NaN;
 
-function grow<T extends Float64Array | Int32Array | Uint8Array | Uint16Array>(a: T, size: number, fill?: number): T {
-  const b = new (a.constructor as new (n: number) => T)(size);
-  b.set(a);
-  if (fill !== undefined) b.fill(fill, a.length);
-  return b;
-}
+const grow = growTo;
 
 /** A bigger capacity: a quarter more, so a full table wastes little memory. */
 function nextCapacity(cap: number): number {
@@ -79,35 +75,35 @@ export class AttemptTable {
   size = 0;
   private cap = 0;
   // Times in µs since the epoch; NaN where the event was not seen.
-  start = new Float64Array(0);
-  submittedAt = new Float64Array(0);
-  createdAt = new Float64Array(0);
-  completedAt = new Float64Array(0);
-  runSeconds = new Float64Array(0);
-  attempt = new Int32Array(0);
-  jobOf = new Int32Array(0);
-  nextInJob = new Int32Array(0);
-  model = new Int32Array(0);
-  units = new Int32Array(0);
-  unitsAsked = new Int32Array(0);
-  pollHead = new Int32Array(0);
-  provider = new Uint16Array(0);
-  outcome = new Uint8Array(0);
-  completedError = new Uint8Array(0);
-  flags = new Uint8Array(0);
+  start: Float64Array<ArrayBufferLike> = growable(Float64Array);
+  submittedAt: Float64Array<ArrayBufferLike> = growable(Float64Array);
+  createdAt: Float64Array<ArrayBufferLike> = growable(Float64Array);
+  completedAt: Float64Array<ArrayBufferLike> = growable(Float64Array);
+  runSeconds: Float64Array<ArrayBufferLike> = growable(Float64Array);
+  attempt: Int32Array<ArrayBufferLike> = growable(Int32Array);
+  jobOf: Int32Array<ArrayBufferLike> = growable(Int32Array);
+  nextInJob: Int32Array<ArrayBufferLike> = growable(Int32Array);
+  model: Int32Array<ArrayBufferLike> = growable(Int32Array);
+  units: Int32Array<ArrayBufferLike> = growable(Int32Array);
+  unitsAsked: Int32Array<ArrayBufferLike> = growable(Int32Array);
+  pollHead: Int32Array<ArrayBufferLike> = growable(Int32Array);
+  provider: Uint16Array<ArrayBufferLike> = growable(Uint16Array);
+  outcome: Uint8Array<ArrayBufferLike> = growable(Uint8Array);
+  completedError: Uint8Array<ArrayBufferLike> = growable(Uint8Array);
+  flags: Uint8Array<ArrayBufferLike> = growable(Uint8Array);
   /** Request ids and input hashes, compact (bytes in one buffer; hashes packed two hex digits a byte). */
   requestIds = new StringColumn();
   inputHashes = new StringColumn(true);
   readonly rare = new Map<number, RareFacts>();
 
   // Polls: a linked list per attempt in two flat arrays.
-  pollTime = new Float64Array(1024);
-  pollNext = new Int32Array(1024);
+  pollTime: Float64Array<ArrayBufferLike> = growable(Float64Array);
+  pollNext: Int32Array<ArrayBufferLike> = growable(Int32Array);
   polls = 0;
 
   // Jobs: name → number → head of its attempt list.
   jobs = new JobIndex();
-  jobHead = new Int32Array(1024);
+  jobHead: Int32Array<ArrayBufferLike> = growTo(growable(Int32Array), 1024);
 
   // Interned names and unit sets.
   readonly providers: string[] = [];
@@ -457,15 +453,15 @@ export class AttemptTable {
     t.requestIds = StringColumn.fromState(state.requestIds, false);
     t.inputHashes = StringColumn.fromState(state.inputHashes, true);
     for (const [i, x] of state.rare) t.rare.set(i, x);
-    t.pollTime = state.pollTime.length > 0 ? state.pollTime : new Float64Array(1024);
-    t.pollNext = state.pollNext.length > 0 ? state.pollNext : new Int32Array(1024);
+    t.pollTime = state.pollTime;
+    t.pollNext = state.pollNext;
     t.polls = state.pollTime.length;
     for (const name of state.providers) t.intern(name, t.providerIds, t.providers);
     for (const name of state.models) t.intern(name, t.modelIds, t.models);
     for (const u of state.unitSets) t.unitSet(u);
     t.jobs = JobIndex.fromState(state.jobNames, state.jobCount);
-    t.jobHead = new Int32Array(Math.max(1024, state.jobCount)).fill(-1);
-    t.nextInJob = new Int32Array(state.size);
+    t.jobHead = growTo(growable(Int32Array), Math.max(1024, state.jobCount), -1);
+    t.nextInJob = growTo(growable(Int32Array), state.size);
     for (let i = 0; i < state.size; i++) {
       const j = state.jobOf[i]!;
       t.nextInJob[i] = t.jobHead[j]!;

@@ -30,7 +30,7 @@ export class JobIndex {
   /** Adds job `name` (not yet present) and returns its number. */
   add(name: string): number {
     const j = this.count++;
-    this.names.reserve(Math.max(1024, Math.ceil(this.count * 1.25)));
+    this.names.reserve(Math.max(1024, this.count));
     this.names.set(j, name);
     if (this.count * 2 > this.slots.length) this.rehash(this.slots.length * 2);
     this.place(j, hashString(name) | 0);

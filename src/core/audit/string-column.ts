@@ -4,6 +4,8 @@
  * length. Strings outside Latin-1, or longer than 127 characters, sit in a map beside it.
  */
 
+import { growable, growTo } from "./growable.js";
+
 const HEX = 0x80;
 
 function isLowerHex(s: string): boolean {
@@ -38,10 +40,10 @@ export interface StringColumnState {
 
 /** Strings by row index, compact; `undefined` where a row has none. */
 export class StringColumn {
-  private bytes: Uint8Array<ArrayBufferLike> = new Uint8Array(1 << 16);
+  private bytes: Uint8Array<ArrayBufferLike> = growable(Uint8Array);
   private used = 0;
-  private offset: Int32Array<ArrayBufferLike> = new Int32Array(0);
-  private length: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
+  private offset: Int32Array<ArrayBufferLike> = growable(Int32Array);
+  private length: Uint8Array<ArrayBufferLike> = growable(Uint8Array);
   private readonly wide = new Map<number, string>();
   private readonly hex: boolean;
 
@@ -50,22 +52,17 @@ export class StringColumn {
     this.hex = hex;
   }
 
-  /** Makes room for rows below `rows`. */
+  /** Makes room for rows below `rows` (growing by at least a quarter, so appends stay linear). */
   reserve(rows: number): void {
     if (rows <= this.offset.length) return;
-    const offset = new Int32Array(rows).fill(-1);
-    offset.set(this.offset);
-    const length = new Uint8Array(rows);
-    length.set(this.length);
-    this.offset = offset;
-    this.length = length;
+    rows = Math.max(rows, Math.ceil(this.offset.length * 1.25));
+    this.offset = growTo(this.offset, rows, -1);
+    this.length = growTo(this.length, rows);
   }
 
   private room(n: number): void {
     if (this.used + n <= this.bytes.length) return;
-    const bigger = new Uint8Array(Math.max(this.used + n, Math.ceil(this.bytes.length * 1.25)));
-    bigger.set(this.bytes.subarray(0, this.used));
-    this.bytes = bigger;
+    this.bytes = growTo(this.bytes, Math.max(this.used + n, 1 << 16, Math.ceil(this.bytes.length * 1.25)));
   }
 
   /** Stores `s` for row `i` (replacing what it had). */
@@ -180,7 +177,7 @@ export class StringColumn {
   /** A column taken over from another thread's state, without copying. */
   static fromState(s: StringColumnState, hex: boolean): StringColumn {
     const c = new StringColumn(hex);
-    c.bytes = s.bytes.length > 0 ? s.bytes : new Uint8Array(1 << 16);
+    c.bytes = s.bytes;
     c.used = s.used;
     c.offset = s.offset;
     c.length = s.length;

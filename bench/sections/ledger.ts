@@ -1,0 +1,140 @@
+// The ledger's figures: events/s appended into SQLite and PostgreSQL, events/s ingested from a
+// JSON Lines file, size on disk per million events, and audits of the large ledger (whole, and
+// one day of it: how many rows each reads).
+//   npm run bench ledger                          # 1M events (bench/generate-events.ts, seed 42); PostgreSQL too when FAILCOST_TEST_PG is set
+//   npm run bench ledger -- --events=100000       # a quick run
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { isEventProblem, readEvent, type Ledger, type Policy, type StoredEvent } from "../../src/core/index.js";
+import { auditLedger } from "../../src/ledger/audit-ledger.js";
+import { ingestFiles } from "../../src/ledger/ingest-files.js";
+import { openLedger } from "../../src/ledger/open-ledger.js";
+import { loadPolicies } from "../../src/policies/load-policies.js";
+import { generateEventLines, writeEventsFile } from "../generate-events.js";
+import type { BenchSection } from "../run.js";
+
+const BATCH = 10_000;
+
+function option(args: readonly string[], name: string): string | undefined {
+  return args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
+/** The synthetic workload: about 10 events a job, a job every 3 s, so a million events span about 3 days. */
+const WORKLOAD = { seed: 42, jobGapMs: 3000 };
+
+/** `events` events in batches, as the ledger takes them (generating them is not timed). */
+function* batches(events: number): Generator<StoredEvent[]> {
+  let batch: StoredEvent[] = [];
+  for (const line of generateEventLines({ events, ...WORKLOAD })) {
+    const r = readEvent(JSON.parse(line));
+    if (isEventProblem(r)) throw new Error(r.why);
+    batch.push({ event: r.event, micros: r.at.micros });
+    if (batch.length === BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** Appends, timing only the appends: wall-clock seconds, and this process's CPU seconds. */
+async function timeAppend(ledger: Ledger, events: number): Promise<{ seconds: number; cpu: number; added: number }> {
+  let ms = 0;
+  let cpu = 0;
+  let added = 0;
+  for (const b of batches(events)) {
+    const t = performance.now();
+    const c = process.cpuUsage();
+    added += (await ledger.append(b)).added;
+    const used = process.cpuUsage(c);
+    cpu += (used.user + used.system) / 1e6;
+    ms += performance.now() - t;
+  }
+  return { seconds: ms / 1000, cpu, added };
+}
+
+const rate = (n: number, s: number): string => `${Math.round(n / s).toLocaleString("en-US")} events/s`;
+const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
+
+async function audits(ledger: Ledger, label: string, policies: readonly Policy[]): Promise<void> {
+  const stats = await ledger.stats();
+  let t = performance.now();
+  const whole = await auditLedger(ledger, { policies });
+  const wholeS = (performance.now() - t) / 1000;
+  console.log(`${label} audit, whole ledger: ${wholeS.toFixed(1)} s, read ${whole.events.toLocaleString("en-US")} of ${stats.events.toLocaleString("en-US")} events (${rate(whole.events, wholeS)})`);
+  // A fifth of the ledger's time span, as --since/--until would give.
+  const fifth = Math.floor((stats.lastMicros! - stats.firstMicros!) / 5);
+  const from = stats.firstMicros! + fifth;
+  t = performance.now();
+  const part = await auditLedger(ledger, { policies, sinceMicros: from, untilMicros: from + fifth });
+  const partS = (performance.now() - t) / 1000;
+  console.log(`${label} audit, a fifth of the time span (--since/--until): ${partS.toFixed(2)} s, read ${part.events.toLocaleString("en-US")} of ${stats.events.toLocaleString("en-US")} events for ${part.jobs.toLocaleString("en-US")} jobs`);
+}
+
+async function benchSqlite(file: string, events: number, policies: readonly Policy[]): Promise<void> {
+  const sqlite = await openLedger(file);
+  const { seconds, cpu, added } = await timeAppend(sqlite, events);
+  console.log(`SQLite append: ${added.toLocaleString("en-US")} events in ${seconds.toFixed(1)} s: ${rate(added, seconds)} (${rate(added, cpu)} of CPU time)`);
+  const again = await timeAppend(sqlite, events);
+  console.log(`SQLite append of the same events again (all known): ${rate(events, again.seconds)}`);
+  await audits(sqlite, "SQLite", policies);
+  await sqlite.close();
+  // Closed, the write-ahead log is folded in: the file is the ledger's whole size.
+  const bytes = statSync(file).size;
+  console.log(`SQLite size: ${mb(bytes)}, ${mb((bytes / added) * 1e6)} per million events`);
+}
+
+async function benchFileIngest(dir: string, events: number): Promise<void> {
+  const jsonl = join(dir, "events.jsonl");
+  await writeEventsFile(jsonl, { events, ...WORKLOAD });
+  const ledger = await openLedger(join(dir, "from-file.db"));
+  const t = performance.now();
+  const r = await ingestFiles(ledger, [jsonl]);
+  const s = (performance.now() - t) / 1000;
+  console.log(`SQLite ingest from a JSON Lines file (${mb(statSync(jsonl).size)}; read, check, append): ${rate(r.events, s)}`);
+  await ledger.close();
+}
+
+async function benchPostgres(url: string, events: number, policies: readonly Policy[]): Promise<void> {
+  const schema = `failcost_bench_${randomBytes(4).toString("hex")}`;
+  const target = new URL(url);
+  target.searchParams.set("schema", schema);
+  const postgres = await openLedger(target.href);
+  try {
+    const p = await timeAppend(postgres, events);
+    const stats = await postgres.stats();
+    console.log(`PostgreSQL append: ${p.added.toLocaleString("en-US")} events in ${p.seconds.toFixed(1)} s: ${rate(p.added, p.seconds)} (client CPU: ${rate(p.added, p.cpu)})`);
+    console.log(`PostgreSQL size: ${mb(stats.bytes!)}, ${mb((stats.bytes! / p.added) * 1e6)} per million events (tables and indexes)`);
+    await audits(postgres, "PostgreSQL", policies);
+  } finally {
+    await postgres.close();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
+  }
+}
+
+/** The ledger's benchmark: `--events=N` (default 1M), `--no-file`, `--pg=URL`, `--pg-only`. */
+export const section: BenchSection = {
+  name: "ledger: ingest into SQLite and PostgreSQL, size, audits",
+  async run(args) {
+    const events = Number(option(args, "events") ?? 1_000_000);
+    const pgOnly = args.includes("--pg-only");
+    const dir = mkdtempSync(join(tmpdir(), "failcost-bench-ledger-"));
+    const policies = await loadPolicies([fileURLToPath(new URL("../../examples/policies", import.meta.url))]);
+    try {
+      if (!pgOnly) await benchSqlite(join(dir, "ledger.db"), events, policies);
+      if (!pgOnly && !args.includes("--no-file")) await benchFileIngest(dir, events);
+      const url = option(args, "pg") ?? process.env.FAILCOST_TEST_PG;
+      if (url === undefined || url === "") console.log("PostgreSQL: skipped (set FAILCOST_TEST_PG or --pg=URL)");
+      else await benchPostgres(url, events, policies);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};

@@ -1,0 +1,76 @@
+import { relative, resolve } from "node:path";
+import type { Problem } from "../../core/index.js";
+import { StrictError, UsageError } from "../../errors.js";
+import { ingestFiles, type IngestResult } from "../../ledger/ingest-files.js";
+import { resolveLedgerTarget } from "../../ledger/ledger-target.js";
+import { openLedger } from "../../ledger/open-ledger.js";
+import type { CliIo } from "../io.js";
+import { parseCount } from "../options.js";
+import { compactCount, createProgressLine } from "../progress.js";
+
+/** The ingest command's options, as parsed. */
+export interface IngestCommandOptions {
+  readonly db?: string;
+  readonly json?: boolean;
+  readonly strict?: boolean;
+  readonly batch?: string;
+  readonly progress?: boolean;
+}
+
+const SHOWN_PROBLEMS = 50;
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+}
+
+function problemLines(problems: readonly Problem[]): string {
+  const lines = problems.slice(0, SHOWN_PROBLEMS).map((p) => `${p.file}:${p.line}: ${p.why}\n`);
+  if (problems.length > SHOWN_PROBLEMS) lines.push(`... and ${problems.length - SHOWN_PROBLEMS} more\n`);
+  return lines.join("");
+}
+
+function summary(r: IngestResult, files: number, ledger: string): string {
+  return `${plural(r.events, "event")} from ${plural(files, "file")} into ${ledger}: ${r.added.toLocaleString("en-US")} new, ${r.known.toLocaleString("en-US")} already known, ${plural(r.problems.length, "problem")}\n`;
+}
+
+/**
+ * `failcost ingest FILES…`: adds event files to the ledger (SQLite by default, or `--db
+ * postgres://…`), once: events already there are counted, not added again.
+ */
+export async function ingest(args: unknown[], raw: Record<string, unknown>, io: CliIo): Promise<number> {
+  const opts = raw as IngestCommandOptions;
+  const files = (args[0] as string[] | undefined) ?? [];
+  if (files.length === 0) throw new UsageError("give the event files to ingest, e.g. failcost ingest logs/*.jsonl");
+  const batchSize = parseCount("--batch", opts.batch, 1);
+  const { target, display } = resolveLedgerTarget(opts.db, io.cwd, io.env);
+  const progress = opts.progress === false ? createProgressLine({ ...io, stderr: { write: () => true } }) : createProgressLine(io);
+  const ledger = await openLedger(target);
+  let result: IngestResult;
+  try {
+    result = await ingestFiles(
+      ledger,
+      files.map((f) => resolve(io.cwd, f)),
+      {
+        ...(batchSize !== undefined ? { batchSize } : {}),
+        strict: opts.strict === true,
+        displayName: (p) => relative(io.cwd, p) || p,
+        onProgress: (read, total, added, known) =>
+          progress.update(`ingesting: ${total > 0 ? Math.floor((read / total) * 100) : 0}% (${compactCount(added)} new, ${compactCount(known)} known)`),
+      },
+    );
+  } finally {
+    progress.done();
+    await ledger.close();
+  }
+  if (opts.strict && result.problems.length > 0) {
+    io.stderr.write(problemLines(result.problems));
+    throw new StrictError(`--strict: ${plural(result.problems.length, "problem")} found; nothing was ingested`);
+  }
+  if (opts.json) {
+    io.stdout.write(`${JSON.stringify({ ledger: display, events: result.events, new: result.added, known: result.known, problems: result.problems }, null, 2)}\n`);
+  } else {
+    io.stdout.write(summary(result, files.length, display));
+    io.stderr.write(problemLines(result.problems));
+  }
+  return 0;
+}

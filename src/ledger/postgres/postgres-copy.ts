@@ -1,0 +1,53 @@
+import pg from "pg";
+
+/** One value of a COPY row: text, a number, or null. */
+export type CopyValue = string | number | null;
+
+const SPECIAL = /[\\\t\n\r]/;
+const SPECIALS = /[\\\t\n\r]/g;
+const ESCAPES: Readonly<Record<string, string>> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+
+/** A value in COPY's text format: `\N` for null, backslash escapes for the rest. */
+function field(v: CopyValue): string {
+  if (v === null) return "\\N";
+  if (typeof v === "number") return String(v);
+  return SPECIAL.test(v) ? v.replace(SPECIALS, (c) => ESCAPES[c]!) : v;
+}
+
+/** The rows as COPY text: tab-separated fields, one line a row. */
+export function copyText(rows: readonly (readonly CopyValue[])[]): string {
+  let out = "";
+  for (const row of rows) out += `${row.map(field).join("\t")}\n`;
+  return out;
+}
+
+const CHUNK = 1 << 20;
+
+/**
+ * `COPY … FROM STDIN` with node-postgres's own query machinery (no extra package): a query
+ * whose copy-in step sends the data. Several times faster than a multi-row INSERT for the
+ * thousands of rows of one batch.
+ */
+class CopyIn extends pg.Query {
+  constructor(
+    sql: string,
+    private readonly data: Buffer,
+  ) {
+    super(sql);
+  }
+
+  /** Called by the client when the server is ready for the rows. */
+  handleCopyInResponse(connection: { sendCopyFromChunk(b: Buffer): void; endCopyFrom(): void }): void {
+    for (let at = 0; at < this.data.length; at += CHUNK) connection.sendCopyFromChunk(this.data.subarray(at, at + CHUNK));
+    connection.endCopyFrom();
+  }
+}
+
+/** Copies rows into `table` (a temporary staging table) and resolves with how many went in. */
+export function copyRows(client: pg.ClientBase, table: string, rows: readonly (readonly CopyValue[])[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const query = new CopyIn(`COPY ${table} FROM STDIN`, Buffer.from(copyText(rows)));
+    (query as unknown as { callback: (err: Error | null, res?: pg.QueryResult) => void }).callback = (err, res) => (err ? reject(err) : resolve(res?.rowCount ?? 0));
+    void client.query(query);
+  });
+}

@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { AppendResult, Ledger, StoredEvent } from "../../src/core/index.js";
+import { isFileError } from "../../src/errors.js";
+import { ingestFiles } from "../../src/ledger/ingest-files.js";
+import { generatedFile, tempDir } from "./ledger-fixtures.js";
+
+/** A ledger that only takes appends, slowly, and remembers how many were in flight at once. */
+function slowLedger(fail?: Error): Ledger & { batches: number[]; maxInFlight: number } {
+  let inFlight = 0;
+  const ledger = {
+    batches: [] as number[],
+    maxInFlight: 0,
+    async append(events: readonly StoredEvent[]): Promise<AppendResult> {
+      inFlight++;
+      ledger.maxInFlight = Math.max(ledger.maxInFlight, inFlight);
+      await sleep(5);
+      inFlight--;
+      if (fail) throw fail;
+      ledger.batches.push(events.length);
+      return { added: events.length, known: 0 };
+    },
+  };
+  return ledger as unknown as Ledger & { batches: number[]; maxInFlight: number };
+}
+
+describe("ingestFiles", () => {
+  it("waits for each batch before reading on: one transaction in flight, none larger than asked", async () => {
+    const { path, lines } = await generatedFile(tempDir(), "events.jsonl", 20_000, 4);
+    const ledger = slowLedger();
+    const r = await ingestFiles(ledger, [path], { batchSize: 700 });
+    assert.equal(r.added, lines.length);
+    assert.equal(ledger.maxInFlight, 1);
+    assert.ok(ledger.batches.every((n) => n <= 700));
+    assert.equal(ledger.batches.reduce((a, b) => a + b, 0), lines.length);
+  });
+
+  it("passes the ledger's own error on, not as a file error", async () => {
+    const { path } = await generatedFile(tempDir(), "events.jsonl", 2000, 4);
+    const down = new Error("the database went away");
+    await assert.rejects(ingestFiles(slowLedger(down), [path], { batchSize: 500 }), (e) => e === down && !isFileError(e));
+  });
+});

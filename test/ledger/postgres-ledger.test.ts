@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { isLedgerError } from "../../src/errors.js";
+import { auditLedger } from "../../src/ledger/audit-ledger.js";
+import { eventRow } from "../../src/ledger/event-row.js";
+import { openLedger } from "../../src/ledger/open-ledger.js";
+import { migratePostgres, POSTGRES_SCHEMA_VERSION } from "../../src/ledger/postgres/postgres-migrations.js";
+import { auditFiles } from "../../src/sources/audit-files.js";
+import { ledgerContract } from "./ledger-contract.js";
+import { examplePolicies, generatedFile, stored, tempDir, writeLines } from "./ledger-fixtures.js";
+import { scenarioEvents, scenarioPolicies } from "./ledger-scenario.js";
+import { freshPgTarget, TEST_PG, withPgClient } from "./pg-schemas.js";
+import { runCli } from "./spawn-cli.js";
+
+const skip = TEST_PG === undefined ? "set FAILCOST_TEST_PG to run the PostgreSQL ledger tests" : false;
+
+if (TEST_PG !== undefined) ledgerContract("PostgreSQL", () => openLedger(freshPgTarget().url));
+
+describe("PostgreSQL ledger", { skip }, () => {
+  it("four writers ingesting overlapping files at once lose nothing and double nothing", async () => {
+    const dir = tempDir();
+    const { path: all, lines: values } = await generatedFile(dir, "all.jsonl", 12_000, 5);
+    const third = Math.floor(values.length / 3);
+    const files = [
+      all,
+      writeLines(dir, "reversed.jsonl", [...values].reverse()),
+      writeLines(dir, "head.jsonl", values.slice(0, 2 * third)),
+      writeLines(dir, "tail.jsonl", values.slice(third).sort()),
+    ];
+    const { url } = freshPgTarget();
+    const runs = await Promise.all(files.map((f) => runCli(["ingest", "--db", url, "--batch", "400", "--json", f])));
+    for (const r of runs) assert.equal(r.code, 0, r.stderr);
+    const counts = runs.map((r) => JSON.parse(r.stdout) as { events: number; new: number; known: number });
+    assert.equal(
+      counts.reduce((s, c) => s + c.new, 0),
+      values.length,
+      "every event was new to exactly one writer",
+    );
+    for (const c of counts) assert.equal(c.new + c.known, c.events);
+    const ledger = await openLedger(url);
+    try {
+      assert.equal((await ledger.stats()).events, values.length);
+      const policies = await examplePolicies();
+      assert.deepEqual(await auditLedger(ledger, { policies }), await auditFiles([all], { policies }));
+    } finally {
+      await ledger.close();
+    }
+  });
+
+  it("upgrades a schema at version 1 in place", async () => {
+    const { url, schema } = freshPgTarget();
+    const values = scenarioEvents();
+    await withPgClient(async (c) => {
+      await migratePostgres(c, schema, "test", 1);
+      for (const v of values) {
+        const r = eventRow(stored(v));
+        await c.query(`INSERT INTO "${schema}".events (micros, hash, job, charge_rid, body) VALUES ($1, $2, $3, $4, $5)`, [r.micros, r.hash, r.job, r.chargeRid, r.body]);
+      }
+      await c.query(`UPDATE "${schema}".ledger_meta SET value = $1 WHERE key = 'events'`, [values.length]);
+    });
+    const ledger = await openLedger(url);
+    try {
+      const policies = scenarioPolicies();
+      const day = { policies, sinceMicros: Date.parse("2026-11-02T00:00:00Z") * 1000, untilMicros: Date.parse("2026-11-03T00:00:00Z") * 1000 };
+      const report = await auditLedger(ledger, day);
+      assert.equal(report.billed, "0.018");
+      assert.equal(report.waste_by_cause.duplicate_submission, "0.005");
+      assert.deepEqual(await ledger.append(values.map(stored)), { added: 0, known: values.length });
+      await ledger.writeSnapshot("s", "v");
+    } finally {
+      await ledger.close();
+    }
+    const version = await withPgClient(async (c) => (await c.query<{ version: number }>(`SELECT version FROM "${schema}".ledger_schema`)).rows[0]!.version);
+    assert.equal(version, POSTGRES_SCHEMA_VERSION);
+  });
+
+  it("refuses a schema from a newer failcost, a missing ledger when reading, and names the server without its password", async () => {
+    const missing = freshPgTarget();
+    await assert.rejects(openLedger(missing.url, { create: false }), (e) => isLedgerError(e) && /no ledger in schema/.test(e.message));
+    const created = await withPgClient(async (c) => (await c.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [missing.schema])).rows.length);
+    assert.equal(created, 0, "reading creates nothing");
+    const { url, schema } = freshPgTarget();
+    await (await openLedger(url)).close();
+    await withPgClient((c) => c.query(`UPDATE "${schema}".ledger_schema SET version = $1`, [POSTGRES_SCHEMA_VERSION + 1]));
+    await assert.rejects(openLedger(url), (e) => isLedgerError(e) && /newer than this failcost/.test(e.message));
+    const bad = new URL(TEST_PG!);
+    bad.password = "hunter2";
+    bad.port = "1";
+    await assert.rejects(openLedger(bad.href), (e) => isLedgerError(e) && !e.message.includes("hunter2") && e.message.includes("cannot open"));
+  });
+});

@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import Database from "better-sqlite3";
+import { isLedgerError } from "../../src/errors.js";
+import { auditLedger } from "../../src/ledger/audit-ledger.js";
+import { eventRow } from "../../src/ledger/event-row.js";
+import { openLedger } from "../../src/ledger/open-ledger.js";
+import { openSqliteLedger } from "../../src/ledger/sqlite/open-sqlite-ledger.js";
+import { migrateSqlite, SQLITE_SCHEMA_VERSION } from "../../src/ledger/sqlite/sqlite-migrations.js";
+import { auditFiles } from "../../src/sources/audit-files.js";
+import { ledgerContract } from "./ledger-contract.js";
+import { stored, tempDir, writeJsonl } from "./ledger-fixtures.js";
+import { scenarioEvents, scenarioPolicies } from "./ledger-scenario.js";
+
+const dir = tempDir();
+let n = 0;
+const fresh = (): string => join(dir, `ledger-${++n}.db`);
+
+ledgerContract("SQLite", () => openLedger(fresh()));
+
+describe("SQLite ledger", () => {
+  it("upgrades a ledger written with schema version 1 in place", async () => {
+    const file = fresh();
+    const values = scenarioEvents();
+    const old = new Database(file);
+    migrateSqlite(old, file, 1);
+    const insert = old.prepare("INSERT INTO events (micros, hash, job, charge_rid, body) VALUES (?, ?, ?, ?, ?)");
+    for (const v of values) {
+      const r = eventRow(stored(v));
+      insert.run(r.micros, r.hash, r.job, r.chargeRid, r.body);
+    }
+    old.prepare("UPDATE ledger_meta SET value = ? WHERE key = 'events'").run(values.length);
+    assert.equal(old.pragma("user_version", { simple: true }), 1);
+    old.close();
+
+    const ledger = openSqliteLedger(file);
+    try {
+      const policies = scenarioPolicies();
+      const since = { policies, sinceMicros: Date.parse("2026-11-02T00:00:00Z") * 1000, untilMicros: Date.parse("2026-11-03T00:00:00Z") * 1000 };
+      // The attempt index (version 2) was filled from the old events: filtered scans find them.
+      const report = await auditLedger(ledger, since);
+      assert.equal(report.billed, "0.018");
+      assert.equal(report.waste_by_cause.duplicate_submission, "0.005");
+      const file2 = writeJsonl(dir, "scenario.jsonl", values);
+      assert.deepEqual(await auditLedger(ledger, { policies }), await auditFiles([file2], { policies }));
+      assert.deepEqual(await ledger.append(values.map(stored)), { added: 0, known: values.length });
+      assert.deepEqual((await ledger.stats()).jobs, 9);
+      await ledger.writeSnapshot("s", "v");
+    } finally {
+      await ledger.close();
+    }
+    const check = new Database(file, { readonly: true });
+    assert.equal(check.pragma("user_version", { simple: true }), SQLITE_SCHEMA_VERSION);
+    check.close();
+  });
+
+  it("refuses a ledger from a newer failcost, other databases, and files that are not SQLite", async () => {
+    const newer = fresh();
+    await (await openLedger(newer)).close();
+    const db = new Database(newer);
+    db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION + 1}`);
+    db.close();
+    assert.throws(() => openSqliteLedger(newer), (e) => isLedgerError(e) && /newer than this failcost/.test(e.message));
+
+    const other = fresh();
+    const odb = new Database(other);
+    odb.exec("CREATE TABLE invoices (id INTEGER)");
+    odb.close();
+    assert.throws(() => openSqliteLedger(other), (e) => isLedgerError(e) && /not a failcost ledger/.test(e.message));
+
+    const text = join(dir, "notes.txt");
+    writeFileSync(text, "these are not the pages of a database, just a text file long enough to have a header".repeat(20));
+    assert.throws(() => openSqliteLedger(text), (e) => isLedgerError(e) && e.message.includes("notes.txt"));
+
+    assert.throws(() => openSqliteLedger(join(dir, "missing.db"), { create: false }), (e) => isLedgerError(e) && /no ledger at/.test(e.message));
+  });
+
+  it("uses WAL: a reader holding a snapshot never blocks a writer", async () => {
+    const file = fresh();
+    const ledger = openSqliteLedger(file);
+    try {
+      await ledger.append([stored({ ts: "2026-11-01T10:00:00Z", type: "created", provider: "acme", model: "m", job: "a", attempt: 1 })]);
+      const reader = new Database(file, { readonly: true, timeout: 50 });
+      assert.equal(reader.pragma("journal_mode", { simple: true }), "wal");
+      reader.exec("BEGIN");
+      assert.equal(reader.prepare("SELECT count(*) FROM events").pluck().get(), 1);
+      const started = Date.now();
+      const added = await ledger.append([stored({ ts: "2026-11-01T10:00:01Z", type: "created", provider: "acme", model: "m", job: "b", attempt: 1 })]);
+      assert.deepEqual(added, { added: 1, known: 0 });
+      assert.ok(Date.now() - started < 1000, "the writer did not wait for the reader");
+      assert.equal(reader.prepare("SELECT count(*) FROM events").pluck().get(), 1, "the reader keeps its snapshot");
+      reader.exec("COMMIT");
+      assert.equal(reader.prepare("SELECT count(*) FROM events").pluck().get(), 2);
+      reader.close();
+    } finally {
+      await ledger.close();
+    }
+  });
+});
