@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import type { Report } from "../../src/core/index.js";
+import type { PageData } from "../../src/report/html/view.js";
 import { runCli } from "../support/cli.js";
 import { figures, launchBrowser, watchPage } from "./browser.js";
 import { HOSTILE, writeFixture } from "./fixture.js";
@@ -135,3 +136,26 @@ describe("failcost audit --html", () => {
     assert.deepEqual(complaints, []);
   });
 });
+
+describe("failcost audit --db LEDGER --html", () => {
+  it("writes the same report from a ledger, with the timelines read from the ledger", async () => {
+    const f = await writeFixture();
+    try {
+      const db = join(f.dir, "failcost.db");
+      assert.equal((await runCli(["ingest", "--db", db, "--no-progress", "events.jsonl"], f.dir)).code, 0);
+      const run = await runCli(["audit", "--db", db, "--json", "--html", "ledger.html", "--no-progress"], f.dir);
+      assert.equal(run.code, 0, run.stderr);
+      const html = await readFile(join(f.dir, "ledger.html"), "utf8");
+      const data = JSON.parse(/<script type="application\/json" id="failcost-data">(.*?)<\/script>/s.exec(html)![1]!) as PageData;
+      assert.deepEqual(data.view!.report, JSON.parse(run.stdout) as Report);
+      assert.equal(data.view!.report.billed, "0.1065");
+      assert.match(data.view!.source, /failcost\.db/);
+      const timeline = data.view!.timelines.find((t) => t.job === "job-timeout")!;
+      assert.equal(timeline.events!.length, 10);
+      assert.deepEqual([...new Set(timeline.events!.map((e) => e.request_id).filter(Boolean))], ["r-t-1", "r-t-2"]);
+    } finally {
+      await rm(f.dir, { recursive: true, force: true });
+    }
+  });
+});
+

@@ -17,14 +17,14 @@ export interface ServedLedger {
   close(): Promise<void>;
 }
 
-/** Ingests the fixture's events into a fresh ledger with the CLI and serves it. */
-export async function startServedLedger(lines?: readonly Record<string, unknown>[], options: { host?: string; token?: string } = {}): Promise<ServedLedger> {
+/** Ingests the fixture's events with the CLI into a fresh ledger (SQLite, or `db`) and serves it. */
+export async function startServedLedger(lines?: readonly Record<string, unknown>[], options: { token?: string; db?: string } = {}): Promise<ServedLedger> {
   const f = await writeFixture(lines);
-  const db = join(f.dir, "failcost.db");
+  const db = options.db ?? join(f.dir, "failcost.db");
   const run = await runCli(["ingest", "--db", db, "--no-progress", f.events], f.dir);
   assert.equal(run.code, 0, run.stderr);
   const io = { stdout: { write: () => true }, stderr: { write: () => true }, cwd: f.dir, env: {} };
-  const flags = { db, policies: [f.policies], port: "0", refresh: "0.3", ...options };
+  const flags = { db, policies: [f.policies], port: "0", refresh: "0.3", ...(options.token !== undefined ? { token: options.token } : {}) };
   let serving: Serving = await startServing(flags, io);
   let extra = 0;
   const dash: ServedLedger = {
