@@ -27,8 +27,12 @@ export interface ViewStoreOptions {
   readonly compute: ComputeView;
   readonly changeCount: () => Promise<number>;
   readonly snapshots?: ViewSnapshots;
-  /** Identifies what the figures depend on besides events (policies, options): a new one recomputes. */
-  readonly fingerprint: string;
+  /**
+   * Identifies what the figures depend on besides events (policies, options): a new one
+   * recomputes. May come later (policies still being read): the stored view is served meanwhile,
+   * and nothing is computed until it is known.
+   */
+  readonly fingerprint: string | Promise<string>;
   /** Filtered views kept (default 8); the whole view is always kept. */
   readonly maxFiltered?: number;
   /** A filtered view nobody asked for in this long is not recomputed (ms, default 60 s). */
@@ -83,6 +87,7 @@ export function createViewStore(options: ViewStoreOptions): ViewStore {
   let ledgerChange = 0;
   let running: Promise<void> | undefined;
   let stopped = false;
+  let fingerprint: string | undefined;
 
   const stale = (e: Entry): boolean => e.changeCount !== ledgerChange;
   const wanted = (e: Entry): boolean => e === whole || now() - e.askedAt < idleMs;
@@ -100,7 +105,7 @@ export function createViewStore(options: ViewStoreOptions): ViewStore {
       e.view = view;
       e.changeCount = at;
       e.error = undefined;
-      if (e === whole) await options.snapshots?.write(view, at, options.fingerprint);
+      if (e === whole) await options.snapshots?.write(view, at, fingerprint!);
     } catch (err) {
       e.error = err instanceof Error ? err.message : String(err);
     } finally {
@@ -109,7 +114,7 @@ export function createViewStore(options: ViewStoreOptions): ViewStore {
   };
 
   const kick = (): void => {
-    if (running || stopped) return;
+    if (running || stopped || fingerprint === undefined) return;
     const e = next();
     if (!e) return;
     running = computeOne(e).finally(() => {
@@ -129,9 +134,17 @@ export function createViewStore(options: ViewStoreOptions): ViewStore {
       const snap = await options.snapshots?.read();
       if (snap) {
         whole.view = snap.view;
-        whole.changeCount = snap.fingerprint === options.fingerprint ? snap.changeCount : -1;
+        whole.changeCount = snap.changeCount;
       }
-      kick();
+      // A failure to know it (bad policies) is the caller's to report; nothing is computed then.
+      void Promise.resolve(options.fingerprint).then(
+        (fp) => {
+          fingerprint = fp;
+          if (snap && snap.fingerprint !== fp) whole.changeCount = -1;
+          kick();
+        },
+        () => undefined,
+      );
     },
     ask(filter) {
       const key = isWholeView(filter) ? "" : filterQuery(filter);

@@ -14,14 +14,15 @@ function startWorker(task: ViewTask): Worker {
 }
 
 /**
- * Computes views in a worker thread that opens its own connection to the ledger `target`:
+ * Computes views in a worker thread that opens its own connection to the ledger `target`
+ * (`options` is asked for when a computation starts, so the policies may still be loading):
  * the server keeps answering (the stored view, timelines) while a big ledger is read.
  */
-export function workerCompute(target: string, options: ViewComputeOptions): { compute: ComputeView; cancel: () => void } {
+export function workerCompute(target: string, options: () => Promise<ViewComputeOptions>): { compute: ComputeView; cancel: () => void } {
   const running = new Set<Worker>();
-  const compute: ComputeView = (filter, progress) =>
-    new Promise<DashboardView>((resolve, reject) => {
-      const task: ViewTask = { target, options, filter };
+  const compute: ComputeView = async (filter, progress) => {
+    const task: ViewTask = { target, options: await options(), filter };
+    return new Promise<DashboardView>((resolve, reject) => {
       const worker = startWorker(task);
       running.add(worker);
       worker.once("exit", () => running.delete(worker));
@@ -42,5 +43,6 @@ export function workerCompute(target: string, options: ViewComputeOptions): { co
         if (!settled) reject(new Error(`the view worker stopped (exit code ${code})`));
       });
     });
+  };
   return { compute, cancel: () => running.forEach((w) => void w.terminate()) };
 }

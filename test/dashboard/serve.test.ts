@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { writeFile } from "node:fs/promises";
 import { get } from "node:http";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { startServing } from "../../src/cli/commands/serve.js";
 import type { Ledger, Report } from "../../src/core/index.js";
@@ -121,6 +123,20 @@ describe("failcost serve with a token", () => {
     await assert.rejects(startDashboardServer({ store: {} as ViewStore, ledger: {} as Ledger, host: "0.0.0.0" }), /needs a token/);
     await assert.rejects(startServing({ token: "short", host: "0.0.0.0" }, io), /at least 16 characters/);
     await assert.rejects(startServing({ port: "70000" }, io), /--port/);
+  });
+
+  it("stops again, naming the file, when a policy is bad", async () => {
+    const dash = await startServedLedger();
+    const io = { stdout: { write: () => true }, stderr: { write: () => true }, cwd: dash.dir, env: {} };
+    try {
+      await writeFile(join(dash.dir, "bad.yaml"), "provider: acme\ncurrency: USD\nbills: { succeeded: [per_nothing] }\n");
+      let link = "";
+      await assert.rejects(startServing({ db: dash.db, policies: [join(dash.dir, "bad.yaml")], port: "0" }, io, [], (l) => (link = l)), /bad\.yaml/);
+      assert.notEqual(link, "");
+      await assert.rejects(fetch(link)); // closed again
+    } finally {
+      await dash.close();
+    }
   });
 
   it("refuses a ledger that is not there rather than creating one", async () => {

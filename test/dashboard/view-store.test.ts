@@ -7,7 +7,7 @@ function fakeView(tag: string, filter: ViewFilter = {}): DashboardView {
   return { source: tag, generated_at: `2026-11-01T00:00:0${tag.length}Z`, filter, report: {} as DashboardView["report"], daily: { days: [], causes: [] }, timelines: [], models: [], extras: {} };
 }
 
-function setup(snapshot?: { view: DashboardView; changeCount: number; fingerprint: string }) {
+function setup(snapshot?: { view: DashboardView; changeCount: number; fingerprint: string }, fingerprint: string | Promise<string> = "fp1") {
   let change = 5;
   const computed: ViewFilter[] = [];
   const written: number[] = [];
@@ -30,7 +30,7 @@ function setup(snapshot?: { view: DashboardView; changeCount: number; fingerprin
     },
     changeCount: () => Promise.resolve(change),
     snapshots,
-    fingerprint: "fp1",
+    fingerprint,
     maxFiltered: 2,
     idleMs: 1000,
     now: () => clock,
@@ -76,6 +76,22 @@ describe("the dashboard's view store", () => {
     assert.equal(t.store.ask({}).current, false);
     await t.store.idle();
     assert.equal(t.computed.length, 1);
+  });
+
+  it("serves the stored view while the policies are read, and recomputes only if they changed", async () => {
+    let policiesRead!: (fp: string) => void;
+    const t = setup({ view: fakeView("stored"), changeCount: 5, fingerprint: "fp0" }, new Promise((r) => (policiesRead = r)));
+    await t.store.start();
+    assert.equal(t.store.ask({}).view?.source, "stored");
+    assert.equal(t.store.ask({}).current, true);
+    t.store.ask({ provider: "acme" });
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(t.computed, []); // nothing is computed without the policies
+    policiesRead("fp1");
+    await new Promise((r) => setImmediate(r));
+    assert.equal(t.store.ask({}).current, false);
+    await t.store.idle();
+    assert.deepEqual(t.computed, [{}, { provider: "acme" }]);
   });
 
   it("recomputes after the ledger changes, and only then", async () => {

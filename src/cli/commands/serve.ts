@@ -8,6 +8,7 @@ import { startDashboardServer, type DashboardServer, type Mount } from "../../se
 import { ledgerSnapshots } from "../../server/ledger-snapshots.js";
 import { createViewStore } from "../../server/view-store.js";
 import { workerCompute } from "../../server/worker-compute.js";
+import type { ViewComputeOptions } from "../../server/compute-view.js";
 import type { CliIo } from "../io.js";
 import { parseAmount, parseCount } from "../options.js";
 import { resolvePolicies } from "../resolve-policies.js";
@@ -40,8 +41,12 @@ export interface Serving {
   close(): Promise<void>;
 }
 
-/** Opens the ledger and starts the dashboard; `mounts` adds handlers such as a webhook receiver. */
-export async function startServing(raw: Record<string, unknown>, io: CliIo, mounts: readonly Mount[] = []): Promise<Serving> {
+/**
+ * Opens the ledger and starts the dashboard; `mounts` adds handlers such as a webhook receiver.
+ * The server listens (and serves the stored view) while the policies are read: `listening` is
+ * told the link then; bad policies close it again and throw.
+ */
+export async function startServing(raw: Record<string, unknown>, io: CliIo, mounts: readonly Mount[] = [], listening?: (link: string) => void): Promise<Serving> {
   const opts = raw as ServeCommandOptions;
   const { target, display } = resolveLedgerTarget(opts.db, io.cwd, io.env);
   const host = opts.host ?? "127.0.0.1";
@@ -53,25 +58,34 @@ export async function startServing(raw: Record<string, unknown>, io: CliIo, moun
   const wanted = opts.token ?? io.env.FAILCOST_DASHBOARD_TOKEN;
   if (wanted !== undefined && wanted.length < 16) throw new UsageError("--token: use at least 16 characters (or leave it out and one is made for you)");
   const token = wanted ?? (isLocalHost(host) ? undefined : randomBytes(18).toString("base64url"));
-  const { policies } = await resolvePolicies(opts.policies, isPostgresTarget(target) ? [] : [target], io.cwd);
   const ledger = await openLedger(target, { create: false });
+  let server: DashboardServer | undefined;
   try {
-    const options = { policies, duplicateWindowSeconds: windowSeconds, topJobs, source: `ledger ${display}` };
+    const loading = resolvePolicies(opts.policies, isPostgresTarget(target) ? [] : [target], io.cwd).then((r) => r.policies);
+    const known = loading.then((p) => fingerprint(p, windowSeconds, topJobs));
+    // Failures are reported by the `await loading` below, whatever runs before it.
+    loading.catch(() => undefined);
+    known.catch(() => undefined);
+    const options = async (): Promise<ViewComputeOptions> => ({ policies: await loading, duplicateWindowSeconds: windowSeconds, topJobs, source: `ledger ${display}` });
     const { compute, cancel } = workerCompute(target, options);
-    const store = createViewStore({ compute, cancel, changeCount: () => ledger.changeCount(), snapshots: ledgerSnapshots(ledger), fingerprint: fingerprint(policies, windowSeconds, topJobs) });
+    const store = createViewStore({ compute, cancel, changeCount: () => ledger.changeCount(), snapshots: ledgerSnapshots(ledger), fingerprint: known });
     await store.start();
-    const server = await startDashboardServer({ store, ledger, host, port, refreshMs, mounts, ...(token !== undefined ? { token } : {}) });
-    const link = token === undefined ? server.url : `${server.url}?token=${encodeURIComponent(token)}`;
+    const started = await startDashboardServer({ store, ledger, host, port, refreshMs, mounts, ...(token !== undefined ? { token } : {}) });
+    server = started;
+    const link = token === undefined ? started.url : `${started.url}?token=${encodeURIComponent(token)}`;
+    listening?.(link);
+    await loading;
     return {
-      server,
+      server: started,
       link,
       async close() {
-        await server.close();
+        await started.close();
         await store.idle();
         await ledger.close();
       },
     };
   } catch (e) {
+    await server?.close();
     await ledger.close();
     throw e;
   }
@@ -79,8 +93,7 @@ export async function startServing(raw: Record<string, unknown>, io: CliIo, moun
 
 /** `failcost serve`: the local dashboard over a ledger, until interrupted. */
 export async function serve(_args: unknown[], raw: Record<string, unknown>, io: CliIo): Promise<number> {
-  const serving = await startServing(raw, io);
-  io.stdout.write(`failcost dashboard: ${serving.link}\n(Ctrl-C stops it)\n`);
+  const serving = await startServing(raw, io, [], (link) => io.stdout.write(`failcost dashboard: ${link}\n(Ctrl-C stops it)\n`));
   await new Promise<void>((done) => {
     process.once("SIGINT", () => done());
     process.once("SIGTERM", () => done());
