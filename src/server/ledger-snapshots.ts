@@ -35,16 +35,30 @@ export function ledgerSnapshots(ledger: Pick<Ledger, "readSnapshot" | "writeSnap
   };
 }
 
-/** The results other commands stored (reconciliation, forecast), parsed; text that is not JSON is shown as text. */
+/** Longest list shown from a stored result (a bill's every item would swamp the page). */
+const MAX_ITEMS = 50;
+
+/** A stored result cut to what a page shows: lists beyond MAX_ITEMS end with a count of the rest. */
+function trimForPage(v: unknown, depth = 0): unknown {
+  if (v === null || typeof v !== "object") return v;
+  if (depth > 5) return JSON.stringify(v).slice(0, 200);
+  if (Array.isArray(v)) {
+    const head = v.slice(0, MAX_ITEMS).map((x) => trimForPage(x, depth + 1));
+    return v.length > MAX_ITEMS ? [...head, `… and ${v.length - MAX_ITEMS} more`] : head;
+  }
+  return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, trimForPage(x, depth + 1)]));
+}
+
+/** The results other commands stored (reconciliation, forecast), parsed and cut to a page's worth; text that is not JSON is shown as text. */
 export async function readExtras(ledger: Pick<Ledger, "readSnapshot">): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const [name, snapshot] of Object.entries(EXTRA_SNAPSHOTS)) {
     const text = await ledger.readSnapshot(snapshot);
     if (text === undefined) continue;
     try {
-      out[name] = JSON.parse(text) as unknown;
+      out[name] = trimForPage(JSON.parse(text));
     } catch {
-      out[name] = text;
+      out[name] = text.slice(0, 2000);
     }
   }
   return out;

@@ -3,6 +3,7 @@ import { rm } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import type { Report } from "../../src/core/index.js";
+import { openLedger } from "../../src/ledger/open-ledger.js";
 import { runCli } from "../support/cli.js";
 import { figures, launchBrowser, watchPage } from "./browser.js";
 import { HOSTILE, writeFixture } from "./fixture.js";
@@ -138,5 +139,20 @@ describe("failcost serve: the dashboard in a real browser, over a real SQLite le
     assert.deepEqual(await headline(page), ["0.1085", "0.0605", "0.048"]);
     assert.equal(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument), true);
     assert.equal((await figures(page)).get("cause:unavailable"), "0.004");
+  });
+
+  it("shows a stored reconciliation when one appears, as text, cut to a page's worth", async () => {
+    await open();
+    assert.match((await page.locator("#extra-reconciliation").textContent())!, /No reconciliation yet/);
+    const ledger = await openLedger(dash.db, { create: false });
+    const items = Array.from({ length: 120 }, (_, i) => ({ request_id: `r-${i}`, class: "matched" }));
+    await ledger.writeSnapshot("reconciliation", JSON.stringify({ currency: "USD", note: HOSTILE.job, totals: { matched: { count: 120, billed: "1.5" } }, items }));
+    await ledger.close();
+    await page.waitForFunction(() => !/No reconciliation yet/.test(document.querySelector("#extra-reconciliation")?.textContent ?? ""), undefined, { timeout: 20_000 });
+    const text = (await page.locator("#extra-reconciliation").textContent())!;
+    assert.ok(text.includes(HOSTILE.job));
+    assert.ok(text.includes("r-49") && !text.includes("r-50") && text.includes("… and 70 more"), text.slice(0, 300));
+    assert.equal(await page.locator("#extra-reconciliation img").count(), 0);
+    assert.deepEqual(complaints, []);
   });
 });

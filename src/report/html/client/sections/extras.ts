@@ -13,7 +13,7 @@ function value(v: unknown, depth = 0): Child {
   if (typeof v === "string" || typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") return String(v);
   if (typeof v !== "object") return "";
   if (depth > 4) return JSON.stringify(v);
-  const entries: [string, unknown][] = Array.isArray(v) ? v.slice(0, 50).map((x, i) => [String(i + 1), x]) : Object.entries(v as Record<string, unknown>);
+  const entries: [string, unknown][] = Array.isArray(v) ? v.slice(0, 100).map((x, i) => [String(i + 1), x]) : Object.entries(v as Record<string, unknown>);
   return h("table", { class: "figures compact nested" }, h("tbody", null, ...entries.map(([k, x]) => h("tr", null, h("th", { scope: "row" }, k), h("td", null, value(x, depth + 1))))));
 }
 
