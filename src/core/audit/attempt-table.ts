@@ -167,8 +167,22 @@ export class AttemptTable {
     return x;
   }
 
+  // The last row found: consecutive events of one attempt (the usual case) skip the lookup.
+  private lastJob: string | undefined = undefined;
+  private lastAttempt = 0;
+  private lastRow = -1;
+
   /** The row of (job, attempt), created on first sight with the given provider and model. */
   row(job: string, attempt: number, provider: string, model: string, at: number): number {
+    if (job === this.lastJob && attempt === this.lastAttempt) return this.lastRow;
+    const i = this.findOrAddRow(job, attempt, provider, model, at);
+    this.lastJob = job;
+    this.lastAttempt = attempt;
+    this.lastRow = i;
+    return i;
+  }
+
+  private findOrAddRow(job: string, attempt: number, provider: string, model: string, at: number): number {
     let j = this.jobs.get(job);
     if (j === -1) {
       j = this.jobs.add(job);
