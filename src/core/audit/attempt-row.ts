@@ -3,7 +3,6 @@ import { OUTCOMES, type Units } from "../event.js";
 import type { FailureType } from "../failure-type.js";
 import { failureOfCode, WEBHOOK_ASKED } from "./attempt-codes.js";
 import type { AttemptTable } from "./attempt-table.js";
-import type { AttemptView } from "./attempt-view.js";
 
 function time(a: Float64Array, i: number): number | undefined {
   const v = a[i]!;
@@ -13,10 +12,12 @@ function time(a: Float64Array, i: number): number | undefined {
 const NO_POLLS: readonly number[] = Object.freeze([]);
 
 /**
- * One attempt read out of the table: plain fields, except the run time, which is turned into an
- * exact decimal only when asked for (the audit prices from `runUnits`).
+ * Everything the audit knows about one attempt, folded from its events (times in µs since the
+ * epoch), read out of the attempt table one job at a time, so only a job's worth exists at once.
+ * Plain fields, except the run time, which is turned into an exact decimal only when asked for
+ * (the audit prices from `runUnits`).
  */
-export class AttemptRow implements AttemptView {
+export class AttemptRow {
   readonly index: number;
   readonly job: string;
   readonly attempt: number;
@@ -24,8 +25,10 @@ export class AttemptRow implements AttemptView {
   readonly modelId: number;
   readonly provider: string;
   readonly model: string;
+  /** Other model names seen for this attempt (a conflict to report). */
   readonly otherModels: readonly string[] | undefined;
   readonly requestIds: readonly string[] | undefined;
+  /** Earliest time of any event about this attempt. */
   readonly start: number;
   readonly submittedAt: number | undefined;
   readonly inputHash: string | undefined;
@@ -35,6 +38,7 @@ export class AttemptRow implements AttemptView {
   readonly rejectedStatus: number | undefined;
   readonly rejectedError: FailureType | undefined;
   readonly createdAt: number | undefined;
+  /** Poll times, sorted. */
   readonly polls: readonly number[];
   readonly completedAt: number | undefined;
   readonly outcome: (typeof OUTCOMES)[number] | undefined;
