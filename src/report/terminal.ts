@@ -106,6 +106,11 @@ export function renderTerminalReport(report: Report, options: TerminalOptions = 
     ["duplicate submission", `${plural(p.duplicate_submission.count, "duplicate attempt")} on ${plural(p.duplicate_submission.jobs, "job")}`, money(p.duplicate_submission.cost)],
     ["polling excess", `${p.polling_excess.count.toLocaleString("en-US")} of ${plural(p.polling_excess.polls, "poll")} too close together (${p.polling_excess.too_close.toLocaleString("en-US")}) or while a webhook was set (${p.polling_excess.while_webhook.toLocaleString("en-US")})`, money(p.polling_excess.cost)],
   ];
+  const sdk = report.sdk_retries;
+  if (sdk.count > 0) {
+    const who = Object.keys(sdk.by_provider).sort().join(", ");
+    checklist.push(["SDK retries", `${plural(sdk.count, "attempt")} an SDK most likely retried on its own (${who})`, money(sdk.cost)]);
+  }
   out.push(...table(alignColumn(checklist, 2), ["left", "left", "right"], "  ").map((l) => `  ${l}`));
 
   const by = new Set<Dimension>(options.by ?? []);
