@@ -1,7 +1,7 @@
 // The audit's speed: seeded synthetic logs of 1M and 10M events, audited by the built CLI, beside
 // a DuckDB group-by over the same file. Each command runs as a whole process under
 // /usr/bin/time (wall seconds, peak resident memory); figures are medians of --runs (default 3).
-//   npm run bench -- audit [--sizes 1000000,10000000] [--runs 3]
+//   npm run bench -- audit [--sizes 1000000,10000000] [--runs 3] [--threads auto,1]
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -41,28 +41,32 @@ export async function syntheticLog(events: number): Promise<string> {
   return file;
 }
 
+/** One row of the table: failcost with `threads` and DuckDB on the same log, medians of `runs`. */
+async function measure(n: number, threads: string, runs: number): Promise<string> {
+  const file = await syntheticLog(n);
+  const mb = statSync(file).size / 1e6;
+  const ours: { seconds: number; peakMb: number }[] = [];
+  const theirs: { seconds: number; peakMb: number }[] = [];
+  for (let k = 0; k < runs; k++) {
+    ours.push(timed([process.execPath, "bin/failcost.js", "audit", "--json", "--policies", "examples/policies", ...(threads === "auto" ? [] : ["--threads", threads]), file]));
+    theirs.push(timed([process.execPath, "--import", "tsx", "bench/duckdb-group-by.ts", file]));
+  }
+  const s = median(ours.map((r) => r.seconds));
+  const d = median(theirs.map((r) => r.seconds));
+  const peak = median(ours.map((r) => r.peakMb));
+  const duckPeak = median(theirs.map((r) => r.peakMb));
+  return `| ${n.toLocaleString("en-US")} | ${threads} | ${mb.toFixed(0)} | ${s.toFixed(2)} | ${Math.round(n / s).toLocaleString("en-US")} | ${peak.toFixed(0)} | ${d.toFixed(2)} | ${duckPeak.toFixed(0)} | ${(s / d).toFixed(2)} |`;
+}
+
 export const section: BenchSection = {
   name: "audit: events/s and peak memory, beside a DuckDB group-by",
   async run(args) {
     if (!existsSync(`${root}dist/cli/main.js`)) throw new Error("build first: npm run build");
     const sizes = flag(args, "sizes", "1000000,10000000").split(",").map(Number);
     const runs = Number(flag(args, "runs", "3"));
-    console.log("| events | file MB | failcost s | events/s | peak MB | DuckDB s | DuckDB peak MB | failcost / DuckDB time |");
-    console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
-    for (const n of sizes) {
-      const file = await syntheticLog(n);
-      const mb = statSync(file).size / 1e6;
-      const ours: { seconds: number; peakMb: number }[] = [];
-      const theirs: { seconds: number; peakMb: number }[] = [];
-      for (let k = 0; k < runs; k++) {
-        ours.push(timed([process.execPath, "bin/failcost.js", "audit", "--json", "--policies", "examples/policies", file]));
-        theirs.push(timed([process.execPath, "--import", "tsx", "bench/duckdb-group-by.ts", file]));
-      }
-      const s = median(ours.map((r) => r.seconds));
-      const d = median(theirs.map((r) => r.seconds));
-      console.log(
-        `| ${n.toLocaleString("en-US")} | ${mb.toFixed(0)} | ${s.toFixed(2)} | ${Math.round(n / s).toLocaleString("en-US")} | ${median(ours.map((r) => r.peakMb)).toFixed(0)} | ${d.toFixed(2)} | ${median(theirs.map((r) => r.peakMb)).toFixed(0)} | ${(s / d).toFixed(2)} |`,
-      );
-    }
+    const threadChoices = flag(args, "threads", "auto,1").split(",");
+    console.log("| events | threads | file MB | failcost s | events/s | peak MB | DuckDB s | DuckDB peak MB | failcost / DuckDB time |");
+    console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    for (const n of sizes) for (const threads of threadChoices) console.log(await measure(n, threads, runs));
   },
 };

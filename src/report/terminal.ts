@@ -69,7 +69,7 @@ export function renderTerminalReport(report: Report, options: TerminalOptions = 
 
   heading("Checklist");
   const p = report.patterns;
-  const checklist = checklistRows(p).map((row) => [row.name, row.what, money(row.cost)]);
+  const checklist = checklistRows(p, report.sdk_retries).map((row) => [row.name, row.what, money(row.cost)]);
   out.push(...table(alignColumn(checklist, 2), ["left", "left", "right"], "  ").map((l) => `  ${l}`));
 
   const by = new Set<Dimension>(options.by ?? []);

@@ -1,4 +1,4 @@
-import type { Patterns } from "../core/index.js";
+import type { Patterns, SdkRetriesReport } from "../core/index.js";
 
 /** What each cause of waste means, in a few words (terminal and HTML reports). */
 export const CAUSE_WORDS: Readonly<Record<string, string>> = {
@@ -35,16 +35,16 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 
 /** One line of the cost review's checklist (spec §5): its name, what was measured, its money. */
 export interface ChecklistRow {
-  readonly key: keyof Patterns;
+  readonly key: keyof Patterns | "sdk_retries";
   readonly name: string;
   readonly what: string;
   readonly cost: string;
 }
 
-/** The checklist's patterns as sentences, in the order the reports show them. */
-export function checklistRows(p: Patterns): ChecklistRow[] {
+/** The checklist's patterns as sentences, in the order the reports show them; SDK retries last, when there are any. */
+export function checklistRows(p: Patterns, sdk?: SdkRetriesReport): ChecklistRow[] {
   const r = p.retry_multiplication;
-  return [
+  const rows: ChecklistRow[] = [
     { key: "job_creation_charge", name: "job creation charge", what: `${plural(p.job_creation_charge.count, "attempt")} not used, charged per job created`, cost: p.job_creation_charge.cost },
     { key: "partial_processing", name: "partial processing", what: `${plural(p.partial_processing.count, "attempt")} billed for run time, and did not succeed`, cost: p.partial_processing.cost },
     {
@@ -67,4 +67,9 @@ export function checklistRows(p: Patterns): ChecklistRow[] {
       cost: p.polling_excess.cost,
     },
   ];
+  if (sdk && sdk.count > 0) {
+    const who = Object.keys(sdk.by_provider).sort().join(", ");
+    rows.push({ key: "sdk_retries", name: "SDK retries", what: `${plural(sdk.count, "attempt")} an SDK most likely retried on its own (${who})`, cost: sdk.cost });
+  }
+  return rows;
 }

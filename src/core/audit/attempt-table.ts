@@ -1,7 +1,7 @@
-import { decimalFromNumber, parseDecimal, scaleOf, unitsAt, unitsOfNumber, ZERO, type Decimal } from "../decimal.js";
+import { decimalFromNumber, parseDecimal, scaleOf, ZERO } from "../decimal.js";
 import { OUTCOMES, type AttemptEvent, type Units } from "../event.js";
-import { FAILURE_TYPES, type FailureType } from "../failure-type.js";
-import type { AttemptView } from "./attempt-view.js";
+import { failureCode, WEBHOOK_ASKED, type RareFacts } from "./attempt-codes.js";
+import { AttemptRow } from "./attempt-row.js";
 import { growable, growTo } from "./growable.js";
 import { JobIndex } from "./job-index.js";
 import type { TableState } from "./merge-tables.js";
@@ -17,15 +17,6 @@ function nextCapacity(cap: number): number {
   return Math.max(1024, Math.ceil(cap * 1.25));
 }
 
-/** The failure type's code in the columns (0: none). */
-export function failureCode(t: FailureType | undefined | null): number {
-  return t === undefined || t === null ? 0 : FAILURE_TYPES.indexOf(t) + 1;
-}
-
-function failureOfCode(c: number): FailureType | undefined {
-  return c === 0 ? undefined : FAILURE_TYPES[c - 1];
-}
-
 function scaleOfNumber(v: number): number {
   const text = String(v);
   if (text.includes("e")) return scaleOf(decimalFromNumber(v) ?? ZERO);
@@ -37,32 +28,6 @@ function scaleOfNumber(v: number): number {
 function isEarlier(at: number, current: number | undefined): boolean {
   return current === undefined || current !== current || at < current;
 }
-
-/**
- * Facts few attempts have (a rejection, a client timeout, a cancel, webhooks, conflicts), kept
- * aside so the columns every attempt pays for stay small. Times in µs since the epoch.
- */
-export interface RareFacts {
-  /** When the input hash / asked units were given, where that differs from `submittedAt`. */
-  hashAt?: number;
-  unitsAskedAt?: number;
-  rejectedAt?: number;
-  rejectedStatus?: number;
-  rejectedError?: number;
-  timeoutAt?: number;
-  cancelAt?: number;
-  requeuedAt?: number;
-  outputRejectedAt?: number;
-  outputRejectedError?: number;
-  webhookDelivered?: number;
-  webhookFailed?: number;
-  otherModels?: string[];
-  otherRequestIds?: string[];
-  /** run_seconds text that a double cannot hold exactly. */
-  runText?: string;
-}
-
-const WEBHOOK_ASKED = 1;
 
 /**
  * All attempts seen so far, one column per common fact (typed arrays, about 75 bytes an
@@ -167,8 +132,22 @@ export class AttemptTable {
     return x;
   }
 
+  // The last row found: consecutive events of one attempt (the usual case) skip the lookup.
+  private lastJob: string | undefined = undefined;
+  private lastAttempt = 0;
+  private lastRow = -1;
+
   /** The row of (job, attempt), created on first sight with the given provider and model. */
   row(job: string, attempt: number, provider: string, model: string, at: number): number {
+    if (job === this.lastJob && attempt === this.lastAttempt) return this.lastRow;
+    const i = this.findOrAddRow(job, attempt, provider, model, at);
+    this.lastJob = job;
+    this.lastAttempt = attempt;
+    this.lastRow = i;
+    return i;
+  }
+
+  private findOrAddRow(job: string, attempt: number, provider: string, model: string, at: number): number {
     let j = this.jobs.get(job);
     if (j === -1) {
       j = this.jobs.add(job);
@@ -476,101 +455,3 @@ export class AttemptTable {
   }
 }
 
-function time(a: Float64Array, i: number): number | undefined {
-  const v = a[i]!;
-  return v === v ? v : undefined;
-}
-
-const NO_POLLS: readonly number[] = Object.freeze([]);
-
-/**
- * One attempt read out of the table: plain fields, except the run time, which is turned into an
- * exact decimal only when asked for (the audit prices from `runUnits`).
- */
-export class AttemptRow implements AttemptView {
-  readonly index: number;
-  readonly job: string;
-  readonly attempt: number;
-  readonly providerId: number;
-  readonly modelId: number;
-  readonly provider: string;
-  readonly model: string;
-  readonly otherModels: readonly string[] | undefined;
-  readonly requestIds: readonly string[] | undefined;
-  readonly start: number;
-  readonly submittedAt: number | undefined;
-  readonly inputHash: string | undefined;
-  readonly unitsAsked: Units | undefined;
-  readonly webhookAsked: boolean;
-  readonly rejectedAt: number | undefined;
-  readonly rejectedStatus: number | undefined;
-  readonly rejectedError: FailureType | undefined;
-  readonly createdAt: number | undefined;
-  readonly polls: readonly number[];
-  readonly completedAt: number | undefined;
-  readonly outcome: (typeof OUTCOMES)[number] | undefined;
-  readonly units: Units | undefined;
-  readonly completedError: FailureType | undefined;
-  readonly timeoutAt: number | undefined;
-  readonly cancelAt: number | undefined;
-  readonly webhookDelivered: number;
-  readonly webhookFailed: number;
-  readonly requeuedAt: number | undefined;
-  readonly outputRejectedAt: number | undefined;
-  readonly outputRejectedError: FailureType | undefined;
-  private readonly run: number;
-  private readonly runText: string | undefined;
-  private runDecimal: Decimal | undefined | null = null;
-
-  constructor(t: AttemptTable, i: number) {
-    const x = t.rare.get(i);
-    const rid = t.requestIds.get(i);
-    const o = t.outcome[i]!;
-    this.index = i;
-    this.job = t.jobs.name(t.jobOf[i]!);
-    this.attempt = t.attempt[i]!;
-    this.providerId = t.provider[i]!;
-    this.modelId = t.model[i]!;
-    this.provider = t.providers[this.providerId]!;
-    this.model = t.models[this.modelId]!;
-    this.otherModels = x?.otherModels ? [...x.otherModels].sort() : undefined;
-    this.requestIds = rid === undefined ? undefined : x?.otherRequestIds ? [rid, ...x.otherRequestIds].sort() : [rid];
-    this.start = t.start[i]!;
-    this.submittedAt = time(t.submittedAt, i);
-    this.inputHash = t.inputHashes.get(i);
-    this.unitsAsked = t.unitsAsked[i] === -1 ? undefined : t.unitSets[t.unitsAsked[i]!];
-    this.webhookAsked = (t.flags[i]! & WEBHOOK_ASKED) !== 0;
-    this.rejectedAt = x?.rejectedAt;
-    this.rejectedStatus = x?.rejectedStatus === 0 ? undefined : x?.rejectedStatus;
-    this.rejectedError = failureOfCode(x?.rejectedError ?? 0);
-    this.createdAt = time(t.createdAt, i);
-    this.polls = t.pollHead[i] === -1 ? NO_POLLS : t.pollTimes(i).sort((a, b) => a - b);
-    this.completedAt = time(t.completedAt, i);
-    this.outcome = o === 0 ? undefined : OUTCOMES[o - 1];
-    this.units = t.units[i] === -1 ? undefined : t.unitSets[t.units[i]!];
-    this.completedError = failureOfCode(t.completedError[i]!);
-    this.timeoutAt = x?.timeoutAt;
-    this.cancelAt = x?.cancelAt;
-    this.webhookDelivered = x?.webhookDelivered ?? 0;
-    this.webhookFailed = x?.webhookFailed ?? 0;
-    this.requeuedAt = x?.requeuedAt;
-    this.outputRejectedAt = x?.outputRejectedAt;
-    this.outputRejectedError = failureOfCode(x?.outputRejectedError ?? 0);
-    this.run = t.runSeconds[i]!;
-    this.runText = x?.runText;
-  }
-
-  /** Provider-reported compute seconds, exact. */
-  get runSeconds(): Decimal | undefined {
-    if (this.runDecimal === null) {
-      this.runDecimal = this.runText !== undefined ? parseDecimal(this.runText) : this.run === this.run ? decimalFromNumber(this.run) : undefined;
-    }
-    return this.runDecimal;
-  }
-
-  /** The run seconds as whole units of 10^-scale (exact), or undefined. */
-  runUnits(scale: number): bigint | undefined {
-    if (this.runText !== undefined) return unitsAt(parseDecimal(this.runText)!, scale);
-    return this.run === this.run ? unitsOfNumber(this.run, scale) : undefined;
-  }
-}

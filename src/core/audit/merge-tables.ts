@@ -1,5 +1,6 @@
 import type { Units } from "../event.js";
-import type { AttemptTable, RareFacts } from "./attempt-table.js";
+import type { RareFacts } from "./attempt-codes.js";
+import type { AttemptTable } from "./attempt-table.js";
 import { StringColumn, type StringColumnState } from "./string-column.js";
 
 /** The typed-array columns of a table, in the order a worker sends them. */

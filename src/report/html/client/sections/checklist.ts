@@ -10,7 +10,7 @@ export function checklist(view: DashboardView): HTMLElement {
     "section",
     { class: "panel", id: "checklist" },
     h("h2", null, "Checklist"),
-    h("table", { class: "figures" }, h("tbody", null, ...checklistRows(view.report.patterns).map((row) => h("tr", null, h("th", { scope: "row" }, row.name), h("td", null, row.what), h("td", { class: "num" }, moneyEl(row.cost, cur, `pattern:${row.key}`)))))),
+    h("table", { class: "figures" }, h("tbody", null, ...checklistRows(view.report.patterns, view.report.sdk_retries).map((row) => h("tr", null, h("th", { scope: "row" }, row.name), h("td", null, row.what), h("td", { class: "num" }, moneyEl(row.cost, cur, `pattern:${row.key}`)))))),
   );
 }
 

@@ -1,0 +1,109 @@
+import { decimalFromNumber, parseDecimal, unitsAt, unitsOfNumber, type Decimal } from "../decimal.js";
+import { OUTCOMES, type Units } from "../event.js";
+import type { FailureType } from "../failure-type.js";
+import { failureOfCode, WEBHOOK_ASKED } from "./attempt-codes.js";
+import type { AttemptTable } from "./attempt-table.js";
+
+function time(a: Float64Array, i: number): number | undefined {
+  const v = a[i]!;
+  return v === v ? v : undefined;
+}
+
+const NO_POLLS: readonly number[] = Object.freeze([]);
+
+/**
+ * Everything the audit knows about one attempt, folded from its events (times in µs since the
+ * epoch), read out of the attempt table one job at a time, so only a job's worth exists at once.
+ * Plain fields, except the run time, which is turned into an exact decimal only when asked for
+ * (the audit prices from `runUnits`).
+ */
+export class AttemptRow {
+  readonly index: number;
+  readonly job: string;
+  readonly attempt: number;
+  readonly providerId: number;
+  readonly modelId: number;
+  readonly provider: string;
+  readonly model: string;
+  /** Other model names seen for this attempt (a conflict to report). */
+  readonly otherModels: readonly string[] | undefined;
+  readonly requestIds: readonly string[] | undefined;
+  /** Earliest time of any event about this attempt. */
+  readonly start: number;
+  readonly submittedAt: number | undefined;
+  readonly inputHash: string | undefined;
+  readonly unitsAsked: Units | undefined;
+  readonly webhookAsked: boolean;
+  readonly rejectedAt: number | undefined;
+  readonly rejectedStatus: number | undefined;
+  readonly rejectedError: FailureType | undefined;
+  readonly createdAt: number | undefined;
+  /** Poll times, sorted. */
+  readonly polls: readonly number[];
+  readonly completedAt: number | undefined;
+  readonly outcome: (typeof OUTCOMES)[number] | undefined;
+  readonly units: Units | undefined;
+  readonly completedError: FailureType | undefined;
+  readonly timeoutAt: number | undefined;
+  readonly cancelAt: number | undefined;
+  readonly webhookDelivered: number;
+  readonly webhookFailed: number;
+  readonly requeuedAt: number | undefined;
+  readonly outputRejectedAt: number | undefined;
+  readonly outputRejectedError: FailureType | undefined;
+  private readonly run: number;
+  private readonly runText: string | undefined;
+  private runDecimal: Decimal | undefined | null = null;
+
+  constructor(t: AttemptTable, i: number) {
+    const x = t.rare.get(i);
+    const rid = t.requestIds.get(i);
+    const o = t.outcome[i]!;
+    this.index = i;
+    this.job = t.jobs.name(t.jobOf[i]!);
+    this.attempt = t.attempt[i]!;
+    this.providerId = t.provider[i]!;
+    this.modelId = t.model[i]!;
+    this.provider = t.providers[this.providerId]!;
+    this.model = t.models[this.modelId]!;
+    this.otherModels = x?.otherModels ? [...x.otherModels].sort() : undefined;
+    this.requestIds = rid === undefined ? undefined : x?.otherRequestIds ? [rid, ...x.otherRequestIds].sort() : [rid];
+    this.start = t.start[i]!;
+    this.submittedAt = time(t.submittedAt, i);
+    this.inputHash = t.inputHashes.get(i);
+    this.unitsAsked = t.unitsAsked[i] === -1 ? undefined : t.unitSets[t.unitsAsked[i]!];
+    this.webhookAsked = (t.flags[i]! & WEBHOOK_ASKED) !== 0;
+    this.rejectedAt = x?.rejectedAt;
+    this.rejectedStatus = x?.rejectedStatus === 0 ? undefined : x?.rejectedStatus;
+    this.rejectedError = failureOfCode(x?.rejectedError ?? 0);
+    this.createdAt = time(t.createdAt, i);
+    this.polls = t.pollHead[i] === -1 ? NO_POLLS : t.pollTimes(i).sort((a, b) => a - b);
+    this.completedAt = time(t.completedAt, i);
+    this.outcome = o === 0 ? undefined : OUTCOMES[o - 1];
+    this.units = t.units[i] === -1 ? undefined : t.unitSets[t.units[i]!];
+    this.completedError = failureOfCode(t.completedError[i]!);
+    this.timeoutAt = x?.timeoutAt;
+    this.cancelAt = x?.cancelAt;
+    this.webhookDelivered = x?.webhookDelivered ?? 0;
+    this.webhookFailed = x?.webhookFailed ?? 0;
+    this.requeuedAt = x?.requeuedAt;
+    this.outputRejectedAt = x?.outputRejectedAt;
+    this.outputRejectedError = failureOfCode(x?.outputRejectedError ?? 0);
+    this.run = t.runSeconds[i]!;
+    this.runText = x?.runText;
+  }
+
+  /** Provider-reported compute seconds, exact. */
+  get runSeconds(): Decimal | undefined {
+    if (this.runDecimal === null) {
+      this.runDecimal = this.runText !== undefined ? parseDecimal(this.runText) : this.run === this.run ? decimalFromNumber(this.run) : undefined;
+    }
+    return this.runDecimal;
+  }
+
+  /** The run seconds as whole units of 10^-scale (exact), or undefined. */
+  runUnits(scale: number): bigint | undefined {
+    if (this.runText !== undefined) return unitsAt(parseDecimal(this.runText)!, scale);
+    return this.run === this.run ? unitsOfNumber(this.run, scale) : undefined;
+  }
+}
