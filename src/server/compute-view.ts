@@ -1,4 +1,4 @@
-import { createAudit, type Ledger, type Policy } from "../core/index.js";
+import { createAudit, type Ledger, type Policy, type SdkRetryRule } from "../core/index.js";
 import { filterAuditOptions } from "../report/html/filter.js";
 import type { DashboardView, ViewFilter } from "../report/html/view.js";
 import { createViewBuilder } from "../report/html/view-builder.js";
@@ -7,6 +7,8 @@ import { compactCount } from "../cli/progress.js";
 /** What the dashboard's figures depend on besides the events. */
 export interface ViewComputeOptions {
   readonly policies: readonly Policy[];
+  /** What each provider's SDK retries on its own (as `failcost audit` uses them). */
+  readonly sdkRetries?: readonly SdkRetryRule[];
   readonly duplicateWindowSeconds?: number;
   readonly topJobs?: number;
   /** The ledger, in words, for the page's title line. */
@@ -20,7 +22,7 @@ export interface ViewComputeOptions {
 export async function computeView(ledger: Ledger, options: ViewComputeOptions, filter: ViewFilter, progress?: (words: string) => void, now = new Date()): Promise<DashboardView> {
   const range = filterAuditOptions(filter);
   const builder = createViewBuilder({ source: options.source, filter, now: now.toISOString(), ...(options.topJobs !== undefined ? { topJobs: options.topJobs } : {}) });
-  const audit = createAudit({ policies: options.policies, ...range, ...(options.duplicateWindowSeconds !== undefined ? { duplicateWindowSeconds: options.duplicateWindowSeconds } : {}), ...(options.topJobs !== undefined ? { topJobs: options.topJobs } : {}) });
+  const audit = createAudit({ policies: options.policies, ...(options.sdkRetries !== undefined ? { sdkRetries: options.sdkRetries } : {}), ...range, ...(options.duplicateWindowSeconds !== undefined ? { duplicateWindowSeconds: options.duplicateWindowSeconds } : {}), ...(options.topJobs !== undefined ? { topJobs: options.topJobs } : {}) });
   let read = 0;
   await ledger.scan(range, (e) => {
     audit.addEvent(e.event, e.micros);

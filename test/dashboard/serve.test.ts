@@ -9,6 +9,7 @@ import type { ViewResponse } from "../../src/report/html/view.js";
 import { startDashboardServer } from "../../src/server/dashboard-server.js";
 import type { ViewStore } from "../../src/server/view-store.js";
 import { runCli } from "../support/cli.js";
+import { fixtureEvents } from "./fixture.js";
 import { startServedLedger, type ServedLedger } from "./start-serving.js";
 
 async function viewOf(url: string, known?: string): Promise<ViewResponse> {
@@ -44,8 +45,15 @@ async function status(url: string, init?: RequestInit): Promise<Response> {
 
 describe("failcost serve over a real SQLite ledger", () => {
   let dash: ServedLedger;
+  // Beside the fixture, an openai job whose second attempt its SDK sent on its own, a second after a 429.
+  const sdkRetry = [
+    { ts: "2026-11-02T09:00:00Z", provider: "openai", model: "gpt-image-1", job: "job-sdk", attempt: 1, type: "submitted" },
+    { ts: "2026-11-02T09:00:00.200Z", provider: "openai", model: "gpt-image-1", job: "job-sdk", attempt: 1, type: "rejected", http_status: 429 },
+    { ts: "2026-11-02T09:00:01Z", provider: "openai", model: "gpt-image-1", job: "job-sdk", attempt: 2, type: "submitted" },
+    { ts: "2026-11-02T09:00:09Z", provider: "openai", model: "gpt-image-1", job: "job-sdk", attempt: 2, type: "completed", outcome: "succeeded", units: { image: 1 } },
+  ];
   before(async () => {
-    dash = await startServedLedger();
+    dash = await startServedLedger([...fixtureEvents(), ...sdkRetry]);
   });
   after(async () => dash?.close());
 
@@ -55,7 +63,8 @@ describe("failcost serve over a real SQLite ledger", () => {
     assert.equal(audit.code, 0, audit.stderr);
     const expected = JSON.parse(audit.stdout) as Report;
     assert.deepEqual(v.view!.report, expected);
-    assert.equal(expected.billed, "0.1065"); // hand-computed in fixture.ts
+    assert.equal(expected.by_provider.acme!.billed, "0.1065"); // hand-computed in fixture.ts
+    assert.equal(expected.sdk_retries.count, 1);
     assert.deepEqual((await (await fetch(`${dash.url}api/report`)).json()) as Report, expected);
   });
 

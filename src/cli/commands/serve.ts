@@ -3,6 +3,7 @@ import type { Policy } from "../../core/index.js";
 import { UsageError } from "../../errors.js";
 import { resolveLedgerTarget } from "../../ledger/ledger-target.js";
 import { isPostgresTarget, openLedger } from "../../ledger/open-ledger.js";
+import { SDK_RETRY_RULES } from "../../providers/sdk-retry-rules.js";
 import { isLocalHost } from "../../server/access.js";
 import { startDashboardServer, type DashboardServer, type Mount } from "../../server/dashboard-server.js";
 import { ledgerSnapshots } from "../../server/ledger-snapshots.js";
@@ -26,10 +27,10 @@ export interface ServeCommandOptions {
 }
 
 /** Bumped when the stored view's shape changes, so an old snapshot is recomputed. */
-const VIEW_FORMAT = 1;
+const VIEW_FORMAT = 2;
 
 function fingerprint(policies: readonly Policy[], windowSeconds: number, topJobs: number): string {
-  const text = JSON.stringify({ VIEW_FORMAT, policies, windowSeconds, topJobs }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+  const text = JSON.stringify({ VIEW_FORMAT, policies, sdkRetries: SDK_RETRY_RULES, windowSeconds, topJobs }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
   return createHash("sha256").update(text).digest("hex");
 }
 
@@ -66,7 +67,7 @@ export async function startServing(raw: Record<string, unknown>, io: CliIo, moun
     // Failures are reported by the `await loading` below, whatever runs before it.
     loading.catch(() => undefined);
     known.catch(() => undefined);
-    const options = async (): Promise<ViewComputeOptions> => ({ policies: await loading, duplicateWindowSeconds: windowSeconds, topJobs, source: `ledger ${display}` });
+    const options = async (): Promise<ViewComputeOptions> => ({ policies: await loading, sdkRetries: SDK_RETRY_RULES, duplicateWindowSeconds: windowSeconds, topJobs, source: `ledger ${display}` });
     const { compute, cancel } = workerCompute(target, options);
     const store = createViewStore({ compute, cancel, changeCount: () => ledger.changeCount(), snapshots: ledgerSnapshots(ledger), fingerprint: known });
     await store.start();
