@@ -4,17 +4,8 @@ import type { Report } from "../../src/core/index.js";
 import type { ViewResponse } from "../../src/report/html/view.js";
 import { freshPgTarget, TEST_PG } from "../ledger/pg-schemas.js";
 import { runCli } from "../support/cli.js";
-import { startServedLedger, type ServedLedger } from "./start-serving.js";
+import { startServedLedger, viewReady, type ServedLedger } from "./start-serving.js";
 
-async function ready(url: string): Promise<ViewResponse> {
-  for (let i = 0; i < 600; i++) {
-    const v = (await (await fetch(`${url}api/view`)).json()) as ViewResponse;
-    if (v.status === "ready") return v;
-    if (v.status === "error") throw new Error(v.message);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("the view never became ready");
-}
 
 describe("failcost serve over PostgreSQL", { skip: TEST_PG === undefined ? "FAILCOST_TEST_PG is not set" : false }, () => {
   let dash: ServedLedger;
@@ -26,7 +17,7 @@ describe("failcost serve over PostgreSQL", { skip: TEST_PG === undefined ? "FAIL
   after(async () => dash?.close());
 
   it("shows the report of `failcost audit --db`, keeps it in the database, and never shows the password", async () => {
-    const v = await ready(dash.url);
+    const v = await viewReady(dash.url);
     const audit = await runCli(["audit", "--db", url, "--json", "--no-progress", "--policies", `${dash.dir}/policies`], dash.dir);
     assert.equal(audit.code, 0, audit.stderr);
     assert.deepEqual(v.view!.report, JSON.parse(audit.stdout) as Report);

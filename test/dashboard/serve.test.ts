@@ -10,22 +10,12 @@ import { startDashboardServer } from "../../src/server/dashboard-server.js";
 import type { ViewStore } from "../../src/server/view-store.js";
 import { runCli } from "../support/cli.js";
 import { fixtureEvents } from "./fixture.js";
-import { startServedLedger, type ServedLedger } from "./start-serving.js";
+import { startServedLedger, viewReady, type ServedLedger } from "./start-serving.js";
 
 async function viewOf(url: string, known?: string): Promise<ViewResponse> {
   return (await (await fetch(`${url}api/view${known !== undefined ? `?known=${encodeURIComponent(known)}` : ""}`)).json()) as ViewResponse;
 }
 
-/** Waits until the whole view is current. */
-async function ready(url: string): Promise<ViewResponse> {
-  for (let i = 0; i < 600; i++) {
-    const v = await viewOf(url);
-    if (v.status === "ready") return v;
-    if (v.status === "error") throw new Error(v.message);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("the view never became ready");
-}
 
 /** A request with the Host header a DNS-rebinding page would send (fetch may not set Host). */
 function statusWithHost(port: string, host: string): Promise<number> {
@@ -58,7 +48,7 @@ describe("failcost serve over a real SQLite ledger", () => {
   after(async () => dash?.close());
 
   it("computes, in a worker thread, exactly the report of `failcost audit --db`", async () => {
-    const v = await ready(dash.url);
+    const v = await viewReady(dash.url);
     const audit = await runCli(["audit", "--db", dash.db, "--json", "--no-progress", "--policies", `${dash.dir}/policies`], dash.dir);
     assert.equal(audit.code, 0, audit.stderr);
     const expected = JSON.parse(audit.stdout) as Report;
@@ -69,12 +59,12 @@ describe("failcost serve over a real SQLite ledger", () => {
   });
 
   it("answers `unchanged` to a page that has the current figures", async () => {
-    const v = await ready(dash.url);
+    const v = await viewReady(dash.url);
     assert.deepEqual(await viewOf(dash.url, v.stamp), { status: "unchanged", stamp: v.stamp });
   });
 
   it("stores the view in the ledger and serves it at once after a restart", async () => {
-    const before = await ready(dash.url);
+    const before = await viewReady(dash.url);
     await dash.restart();
     // The first answer is current already: nothing had to be computed.
     const first = await viewOf(dash.url);
@@ -83,7 +73,7 @@ describe("failcost serve over a real SQLite ledger", () => {
   });
 
   it("gives a job's timeline from the ledger, with the audit's verdict on each attempt", async () => {
-    await ready(dash.url);
+    await viewReady(dash.url);
     const t = (await (await fetch(`${dash.url}api/job?job=job-timeout`)).json()) as { attempts: { used: boolean; cause?: string }[]; events: { type: string }[] };
     assert.deepEqual(
       t.events.map((e) => e.type),

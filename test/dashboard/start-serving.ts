@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startServing, type Serving } from "../../src/cli/commands/serve.js";
+import type { ViewResponse } from "../../src/report/html/view.js";
 import { runCli } from "../support/cli.js";
 import { writeFixture } from "./fixture.js";
 
@@ -49,4 +50,15 @@ export async function startServedLedger(lines?: readonly Record<string, unknown>
     },
   };
   return dash;
+}
+
+/** Waits until the whole view is current (what a page polling `/api/view` would see). */
+export async function viewReady(url: string): Promise<ViewResponse> {
+  for (let i = 0; i < 600; i++) {
+    const v = (await (await fetch(`${url}api/view`)).json()) as ViewResponse;
+    if (v.status === "ready") return v;
+    if (v.status === "error") throw new Error(v.message);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("the view never became ready");
 }
