@@ -41,6 +41,17 @@ async function checkLedger(dir: string, db: string): Promise<void> {
   assert.match(r5, /^0\.02,/, "the billed amount replaces the estimate");
   const fc = await run(dir, "forecast", "--db", db, "--seed", "1", "--runs", "10", "--json");
   assert.equal(fc.code, 0, fc.stderr);
+  // Both results are stored beside the events, for the dashboard.
+  const { openLedger } = (await import(LEDGER_MODULE.href)) as { openLedger: OpenLedger };
+  const ledger = await openLedger(db.startsWith("postgres") ? db : `${dir}/${db}`);
+  try {
+    const stored = JSON.parse((await ledger.readSnapshot("reconciliation"))!) as ReconcileResult;
+    assert.equal(stored.totals.unexplained, "0.049");
+    const storedForecast = JSON.parse((await ledger.readSnapshot("forecast"))!) as { seed: string };
+    assert.equal(storedForecast.seed, "1");
+  } finally {
+    await ledger.close();
+  }
 }
 
 describe("--db", { skip: available ? false : "the ledger adapters are not in this build yet" }, () => {

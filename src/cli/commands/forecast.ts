@@ -4,6 +4,7 @@ import { UsageError } from "../../errors.js";
 import { auditInput, checkInput } from "../../reconcile/event-input.js";
 import { readInputOptions, type InputCommandOptions } from "../../reconcile/input-options.js";
 import { renderForecast } from "../../report/forecast-text.js";
+import { EXTRA_SNAPSHOTS } from "../../server/ledger-snapshots.js";
 import type { CliIo } from "../io.js";
 import { parseCount } from "../options.js";
 
@@ -33,13 +34,19 @@ export async function forecastCommand(_args: unknown[], raw: Record<string, unkn
   const seed = opts.seed ?? String(randomInt(1, 2 ** 31));
   const collector = createTrialCollector(createPrng(`${seed}/trial`));
   let currency = "USD";
-  const { policies } = await auditInput(input, { cwd: io.cwd, ...(opts.policies ? { policies: opts.policies } : {}), audit }, (attempts, scale, cur) => {
+  const { policies, ledger } = await auditInput(input, { cwd: io.cwd, ...(opts.policies ? { policies: opts.policies } : {}), audit, keepLedgerOpen: true }, (attempts, scale, cur) => {
     currency = cur;
     collector.add(attempts, scale);
   });
-  if (collector.groups.size === 0) throw new UsageError("the input has no attempts to learn from (check --since/--until/--provider/--model)");
-  const result = forecast(collector, policies, currency, { jobs, runs, strategies }, () => createPrng(seed));
-  if (opts.json) io.stdout.write(`${JSON.stringify({ seed, ...result }, null, 2)}\n`);
-  else io.stdout.write(renderForecast(result, seed));
-  return 0;
+  try {
+    if (collector.groups.size === 0) throw new UsageError("the input has no attempts to learn from (check --since/--until/--provider/--model)");
+    const result = forecast(collector, policies, currency, { jobs, runs, strategies }, () => createPrng(seed));
+    if (opts.json) io.stdout.write(`${JSON.stringify({ seed, ...result }, null, 2)}\n`);
+    else io.stdout.write(renderForecast(result, seed));
+    // The dashboard shows the last forecast stored beside the ledger's events.
+    await ledger?.writeSnapshot(EXTRA_SNAPSHOTS.forecast, JSON.stringify({ seed, ...result }));
+    return 0;
+  } finally {
+    await ledger?.close();
+  }
 }

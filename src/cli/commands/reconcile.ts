@@ -11,6 +11,7 @@ import { parseTolerance } from "../../reconcile/tolerance.js";
 import { createOutputFile } from "../../report/focus/output-file.js";
 import { formatMoney } from "../../report/money-text.js";
 import { renderReconcile } from "../../report/reconcile-text.js";
+import { EXTRA_SNAPSHOTS } from "../../server/ledger-snapshots.js";
 import type { CliIo } from "../io.js";
 
 /** The reconcile command's options, as parsed. */
@@ -86,6 +87,8 @@ export async function reconcile(_args: unknown[], raw: Record<string, unknown>, 
     const { result: r, charges } = reconciler.finish();
     const result: ReconcileResult = { ...r, problems: [...r.problems, ...report.problems.map((p) => ({ ...(p.file !== undefined ? { file: p.file, line: p.line } : {}), kind: "ledger" as const, why: p.file !== undefined ? `${p.file}:${p.line}: ${p.why}` : p.why }))] };
     const written = result.bad_rows > 0 ? `nothing written back: the bill has ${result.bad_rows} bad rows (fix them and run again)` : await writeBack(charges, ledger, opts, io);
+    // The dashboard shows the last reconciliation stored beside the ledger's events.
+    if (ledger && !opts.dryRun) await ledger.writeSnapshot(EXTRA_SNAPSHOTS.reconciliation, JSON.stringify({ ...result, written }));
     if (opts.json) io.stdout.write(`${JSON.stringify({ ...result, written }, null, 2)}\n`);
     else io.stdout.write(renderReconcile(result, written));
     if (result.bad_rows > 0) throw new CheckError(`${result.bad_rows} bad rows in ${result.bill.file}: the reconciliation is incomplete`);
