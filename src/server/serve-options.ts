@@ -12,5 +12,6 @@ export function defineServe(cmd: Command): void {
     .option("--token <token>", "the token a browser must present (default $FAILCOST_DASHBOARD_TOKEN; made for you when --host is not local)")
     .option("--window <minutes>", "duplicate window in minutes", "10")
     .option("--top <n>", "how many of the most wasteful jobs to list", "10")
-    .option("--refresh <seconds>", "how often to look for new events", "2");
+    .option("--refresh <seconds>", "how often to look for new events", "2")
+    .option("--webhook <provider>", "receive this provider's signed webhooks at /webhooks/<provider> (secret from $FAILCOST_WEBHOOK_SECRET_<PROVIDER>; repeatable)", collect);
 }

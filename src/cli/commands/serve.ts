@@ -10,6 +10,7 @@ import { ledgerSnapshots } from "../../server/ledger-snapshots.js";
 import { createViewStore } from "../../server/view-store.js";
 import { workerCompute } from "../../server/worker-compute.js";
 import type { ViewComputeOptions } from "../../server/compute-view.js";
+import { createLedgerWebhookHandler } from "../../guard/ledger-webhook-handler.js";
 import type { CliIo } from "../io.js";
 import { parseAmount, parseCount } from "../options.js";
 import { resolvePolicies } from "../resolve-policies.js";
@@ -24,6 +25,8 @@ export interface ServeCommandOptions {
   readonly window?: string;
   readonly top?: string;
   readonly refresh?: string;
+  /** Providers whose webhooks to receive. */
+  readonly webhook?: string[];
 }
 
 /** Bumped when the stored view's shape changes, so an old snapshot is recomputed. */
@@ -47,8 +50,9 @@ export interface Serving {
  * The server listens (and serves the stored view) while the policies are read: `listening` is
  * told the link then; bad policies close it again and throw.
  */
-export async function startServing(raw: Record<string, unknown>, io: CliIo, mounts: readonly Mount[] = [], listening?: (link: string) => void): Promise<Serving> {
+export async function startServing(raw: Record<string, unknown>, io: CliIo, extraMounts: readonly Mount[] = [], listening?: (link: string) => void): Promise<Serving> {
   const opts = raw as ServeCommandOptions;
+  const webhooks = webhookSecrets(opts.webhook, io.env);
   const { target, display } = resolveLedgerTarget(opts.db, io.cwd, io.env);
   const host = opts.host ?? "127.0.0.1";
   const port = parseCount("--port", opts.port) ?? 7411;
@@ -60,6 +64,8 @@ export async function startServing(raw: Record<string, unknown>, io: CliIo, moun
   if (wanted !== undefined && wanted.length < 16) throw new UsageError("--token: use at least 16 characters (or leave it out and one is made for you)");
   const token = wanted ?? (isLocalHost(host) ? undefined : randomBytes(18).toString("base64url"));
   const ledger = await openLedger(target, { create: false });
+  // Each provider's verified webhooks land in the ledger, found by request id (guard/ledger-webhook-handler).
+  const mounts = [...extraMounts, ...webhooks.map(({ provider, secret }) => ({ path: `/webhooks/${provider}`, handler: createLedgerWebhookHandler({ provider, secret, ledger }) }))];
   let server: DashboardServer | undefined;
   try {
     const loading = resolvePolicies(opts.policies, isPostgresTarget(target) ? [] : [target], io.cwd).then((r) => r.policies);
@@ -90,6 +96,18 @@ export async function startServing(raw: Record<string, unknown>, io: CliIo, moun
     await ledger.close();
     throw e;
   }
+}
+
+/** The providers whose webhooks `serve` receives, each with its secret from the environment. */
+function webhookSecrets(providers: readonly string[] | undefined, env: Readonly<Record<string, string | undefined>>): { provider: string; secret: string }[] {
+  return (providers ?? []).map((provider) => {
+    if (!/^[a-z0-9-]+$/.test(provider)) throw new UsageError(`--webhook ${JSON.stringify(provider)}: expected a provider name such as replicate`);
+    const name = `FAILCOST_WEBHOOK_SECRET_${provider.toUpperCase().replace(/-/g, "_")}`;
+    const secret = env[name];
+    // Secrets come from the environment, never the command line (where process lists show them).
+    if (!secret) throw new UsageError(`--webhook ${provider}: set ${name} to the provider's webhook signing secret (whsec_…)`);
+    return { provider, secret };
+  });
 }
 
 /** `failcost serve`: the local dashboard over a ledger, until interrupted. */
