@@ -166,6 +166,8 @@ export function parsePolicy(raw: unknown): ParsePolicyResult {
     -readonly [K in keyof Policy["bills"]]: Policy["bills"][K];
   };
   const rawBills = raw.bills;
+  // `polls` may sit under `bills` (as in the spec's example) or at the top level.
+  let billsPolls: unknown;
   if (rawBills === undefined) c.fail("bills", "a mapping of outcomes (succeeded, failed, canceled, timed_out, rejected) to components");
   else if (!isObj(rawBills)) c.fail("bills", "a mapping of outcomes to components", rawBills);
   else {
@@ -185,14 +187,19 @@ export function parsePolicy(raw: unknown): ParsePolicyResult {
           if (a) bills.rejected = { "*": a };
         } else if (isObj(v)) bills.rejected = c.byType(at, v);
         else c.fail(at, 'a list of components, "unknown", or a mapping by failure type', v);
-      } else c.fail(at, `one of ${[...BILLED_OUTCOMES, "rejected"].join(", ")}`, k);
+      } else if (k === "polls") billsPolls = v;
+      else c.fail(at, `one of ${[...BILLED_OUTCOMES, "rejected", "polls"].join(", ")}`, k);
     }
   }
 
   let polls: boolean | "unknown" = "unknown";
-  if (raw.polls !== undefined) {
-    if (raw.polls === true || raw.polls === false || raw.polls === "unknown") polls = raw.polls;
-    else c.fail("polls", 'true, false or "unknown"', raw.polls);
+  const pollAnswers: [string, unknown][] = [["polls", raw.polls], ["bills.polls", billsPolls]];
+  for (const [key, v] of pollAnswers) {
+    if (v === undefined) continue;
+    if (v === true || v === false || v === "unknown") {
+      if (key === "bills.polls" && raw.polls !== undefined && raw.polls !== v) c.fail(key, `the same answer as the top-level polls (${JSON.stringify(raw.polls)}), or only one of them`, v);
+      else polls = v;
+    } else c.fail(key, 'true, false or "unknown"', v);
   }
   let minPoll: number | undefined;
   if (raw.min_poll_seconds !== undefined) {

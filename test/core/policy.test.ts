@@ -28,6 +28,32 @@ describe("policies", () => {
     assert.equal(formatDecimal(p.prices[0]!.price.per_second!), "0.001");
   });
 
+  it("reads the spec's example policy as written, `polls` under `bills`", () => {
+    const spec = [
+      "provider: acme              # matches the events' provider",
+      "currency: USD",
+      "checked: 2026-11-01         # when the sources were read",
+      'sources: ["https://docs.acme.example/billing"]',
+      'prices:                     # per model glob; the most specific match wins; "*" is the default',
+      '  "*":          { per_second: "0.001" }',
+      '  "acme/img-*": { per_job: "0.002", per_unit: { image: "0.01" }, max_run_seconds: 60 }',
+      "bills:                      # which components each outcome is charged",
+      "  succeeded: [per_job, per_second, per_unit, per_request]",
+      "  failed:    [per_job, per_second, per_request]",
+      "  canceled:  unknown",
+      "  timed_out: [per_job, per_second]",
+      '  rejected:  { rate_limit: [], invalid_input: unknown, "*": [] }   # by failure type',
+      "  polls:     false          # true: each status request costs per_request",
+      "min_poll_seconds: 2",
+    ].join("\n");
+    const p = parsePolicyText(spec, "acme.yaml");
+    assert.equal(p.polls, false);
+    assert.equal(p.min_poll_seconds, 2);
+    assert.equal(parsePolicyText(spec.replace("polls:     false", "polls:     true"), "acme.yaml").polls, true);
+    assert.equal(parsePolicyText(`${spec.replace("polls:     false", "polls:     true")}\npolls: true`, "acme.yaml").polls, true);
+    assert.match(message(() => parsePolicyText(`${spec}\npolls: true`, "acme.yaml")), /bills\.polls: expected the same answer as the top-level polls/);
+  });
+
   it("names the file, the line, the key and what was expected", () => {
     const yaml = ["provider: acme", "currency: usd", "prices:", '  "*": { per_second: "cheap" }', "bills:", "  succeeded: [per_job, per_minute]", "  rejected: { flaky: [] }", "polls: sometimes", "bils: {}"].join("\n");
     const m = message(() => parsePolicyText(yaml, "acme.yaml"));
