@@ -50,12 +50,28 @@ describe("failcost audit", () => {
     assert.match(report.problems[2].why, /unknown event type "teleported"/);
   });
 
-  it("--strict turns problems into exit 1 and lists them on stderr", () => {
+  it("--strict turns problems into exit 1 and lists them on stderr; the report is still printed", () => {
     const dir = workspace(["{oops"]);
     const r = spawnCli(["audit", "--strict", "events.jsonl"], dir);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /events\.jsonl:4: not JSON/);
     assert.match(r.stderr, /--strict: 1 problem found/);
+    const json = spawnCli(["audit", "--strict", "--json", "events.jsonl"], dir);
+    assert.equal(json.code, 1);
+    const report = JSON.parse(json.stdout);
+    assert.equal(report.billed, "0.0585");
+    assert.deepEqual(report.problems.map((p: { file: string; line: number }) => `${p.file}:${p.line}`), ["events.jsonl:4"]);
+    assert.equal(spawnCli(["audit", "--strict", "--json", "events.jsonl"], workspace()).code, 0);
+  });
+
+  it("problems name each file as it was given", async () => {
+    const dir = workspace(["{oops"]);
+    const outside = mkdtempSync(join(tmpdir(), "failcost-cwd-"));
+    const absolute = join(dir, "events.jsonl");
+    const r = await runCli(["audit", "--json", absolute], outside);
+    assert.deepEqual(JSON.parse(r.stdout).problems.map((p: { file: string }) => p.file), [absolute]);
+    const rel = await runCli(["audit", "--json", "./events.jsonl"], dir);
+    assert.deepEqual(JSON.parse(rel.stdout).problems.map((p: { file: string }) => p.file), ["./events.jsonl"]);
   });
 
   it("exit 2 for an unreadable file, bad usage and an invalid policy, with the message", () => {

@@ -1,4 +1,4 @@
-import { relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { AttemptVisitor, AuditOptions, Report } from "../../core/index.js";
 import { StrictError, UsageError } from "../../errors.js";
 import { auditLedger } from "../../ledger/audit-ledger.js";
@@ -33,7 +33,7 @@ export interface AuditCommandOptions {
   readonly progress?: boolean;
 }
 
-/** Prints problems to stderr for `--strict`, then fails. */
+/** Prints problems to stderr for `--strict` (the report is already on stdout), then fails. */
 function failStrict(report: Report, io: CliIo): never {
   for (const p of report.problems.slice(0, 50)) io.stderr.write(`${p.file !== undefined ? `${p.file}:${p.line}: ` : ""}${p.why}\n`);
   if (report.problems.length > 50) io.stderr.write(`... and ${report.problems.length - 50} more\n`);
@@ -58,6 +58,8 @@ export async function audit(args: unknown[], raw: Record<string, unknown>, io: C
   const { policies } = await resolvePolicies(opts.policies, policyAnchor, io.cwd);
   const progress = opts.progress === false ? createProgressLine({ ...io, stderr: { write: () => true } }) : createProgressLine(io);
   const paths = files.map((f) => resolve(io.cwd, f));
+  // Problems name each file as the user gave it.
+  const given = new Map(paths.map((p, k) => [p, files[k]!]));
   const html = opts.html === undefined ? undefined : startAuditHtml({ inputs: ledger ? [ledger.display] : files, filters: { since: opts.since, until: opts.until, provider: opts.provider, model: opts.model }, topJobs, now: new Date() });
   const options: AuditOptions & { visit?: AttemptVisitor } = {
     policies,
@@ -78,15 +80,15 @@ export async function audit(args: unknown[], raw: Record<string, unknown>, io: C
           {
             ...options,
             ...(threads !== undefined ? { threads } : {}),
-            displayName: (p) => relative(io.cwd, p) || p,
+            displayName: (p) => given.get(p) ?? p,
             onProgress: (read, total, lines) => progress.update(`reading events: ${total > 0 ? Math.floor((read / total) * 100) : 0}% (${compactCount(lines)} lines)`),
           },
         );
   progress.done();
   if (html && !ledger) await html.write(resolve(io.cwd, opts.html!), report, (jobs) => readJobEvents(paths, jobs));
-  if (opts.strict && report.problems.length > 0) failStrict(report, io);
   if (opts.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else io.stdout.write(renderTerminalReport(report, { by, color: useColor(io) }));
+  if (opts.strict && report.problems.length > 0) failStrict(report, io);
   return 0;
 }
 
