@@ -55,6 +55,7 @@ export interface Patterns {
     readonly count: number;
     readonly retries: number;
     readonly jobs_with_retries: number;
+    /** Attempts per job, rounded to two decimals (spec §6's example: 1.26). */
     readonly attempts_per_job_mean: number;
     readonly attempts_per_job_p95: number;
     readonly attempts_per_job_max: number;

@@ -145,6 +145,45 @@ describe("audit: billed, useful, waste and causes", () => {
     assert.equal(report.succeeded_jobs, 3);
   });
 
+  it("duplicates are judged when the later attempt is submitted: an earlier attempt given up only afterwards still makes it a duplicate", () => {
+    const P = { job: "p", attempt: 1 };
+    const Q = { job: "q", attempt: 1 };
+    const R1 = { job: "r", attempt: 1 };
+    const R2 = { job: "r", attempt: 2 };
+    const S = { job: "s", attempt: 1 };
+    const T = { job: "t", attempt: 1 };
+    const events = [
+      // P in flight when Q is submitted; P fails afterwards: Q is still a duplicate (spec §4).
+      ev(P, "submitted", 0, { input_hash: "HP" }),
+      ev(P, "created", 1, { request_id: "p1" }),
+      ev(P, "completed", 30, { request_id: "p1", outcome: "failed", run_seconds: 0 }),
+      ...success(Q, 5, { hash: "HP" }),
+      // R's first attempt in flight when the second is sent; the caller times out on it later.
+      ev(R1, "submitted", 100, { input_hash: "HR" }),
+      ev(R1, "created", 101, { request_id: "r1" }),
+      ...success(R2, 120, { hash: "HR" }),
+      ev(R1, "client_timeout", 130, { request_id: "r1", waited_seconds: 30 }),
+      ev(R1, "completed", 140, { request_id: "r1", outcome: "succeeded", run_seconds: 8, units: { image: 1 } }),
+      // S had succeeded when T was submitted; its output is rejected only afterwards.
+      ...success(S, 200, { hash: "HS" }),
+      ...success(T, 220, { hash: "HS" }),
+      ev(S, "output_rejected", 240, { request_id: "s-1", error: "quality" }),
+    ];
+    const { report } = audit(events);
+    assert.deepEqual(report.patterns.duplicate_submission, { count: 3, jobs: 3, cost: "0.1755" });
+    // Q, R2 and T are duplicates; P failed, R1 timed out, S's output was rejected: nothing used.
+    assert.equal(report.useful, "0");
+    assert.equal(report.succeeded_jobs, 0);
+    causesExcept(report, { duplicate_submission: "0.1755", other: "0.0105", timeout: "0.0585", quality: "0.0585" });
+  });
+
+  it("a retry sent at the instant the earlier attempt was given up is no duplicate", () => {
+    const A = { job: "a", attempt: 1 };
+    const B = { job: "a", attempt: 2 };
+    const events = [ev(A, "submitted", 0, { input_hash: "H" }), ev(A, "created", 1, { request_id: "a1" }), ev(A, "client_timeout", 60, { request_id: "a1", waited_seconds: 60 }), ...success(B, 60, { hash: "H" })];
+    assert.equal(audit(events).report.patterns.duplicate_submission.count, 0);
+  });
+
   it("the duplicate window is inclusive and configurable", () => {
     const events = [...success({ job: "x", attempt: 1 }, 0, { hash: "H" }), ...success({ job: "y", attempt: 1 }, 600, { hash: "H" })];
     assert.equal(audit(events).report.patterns.duplicate_submission.count, 1);

@@ -121,6 +121,20 @@ describe("audit: patterns", () => {
     assert.deepEqual(p, { count: 3, polls: 5, too_close: 1, while_webhook: 2, cost: "0.0015", polls_cost: "0.0025" });
   });
 
+  it("polls at the same time with different answers are distinct polls; the same poll read twice is one", () => {
+    const events = [
+      ...success(A1, 0),
+      ev(A1, "polled", 2, { http_status: 200 }),
+      ev(A1, "polled", 2, { http_status: 200 }), // the same line again: one poll
+      ev(A1, "polled", 2, { http_status: 429 }), // another answer in the same second: another poll
+      ev(A1, "polled", 3, { http_status: 200 }),
+    ];
+    const p = audit(events).report.patterns.polling_excess;
+    // Polls at 2 s (200), 2 s (429), 3 s: gaps 0 and 1 s, both under min_poll_seconds.
+    assert.equal(p.polls, 3);
+    assert.equal(p.too_close, 2);
+  });
+
   it("job creation charge: per_job on attempts not used", () => {
     const events = [ev(A1, "submitted", 0), ev(A1, "created", 1, { request_id: "r1" }), ev(A1, "completed", 2, { request_id: "r1", outcome: "failed", run_seconds: 1 }), ...success(A2, 3)];
     assert.deepEqual(audit(events).report.patterns.job_creation_charge, { count: 1, cost: "0.01" });
@@ -140,6 +154,12 @@ describe("audit: patterns", () => {
     assert.equal(r.attempts_per_job_p95, 1);
     assert.equal(r.attempts_per_job_max, 3);
     assert.equal(r.cost, "0.001"); // two rate-limited retries × per_request 0.0005
+  });
+
+  it("attempts per job: the mean with two decimals, as spec §6 writes 151 / 120 (1.26)", () => {
+    const events = [...success({ job: "a", attempt: 1 }, 0), ...success({ job: "b", attempt: 1 }, 10)];
+    for (let n = 1; n <= 2; n++) events.push(ev({ job: "c", attempt: n }, "submitted", 20 + n), ev({ job: "c", attempt: n }, "rejected", 20.5 + n, { http_status: 429 }));
+    assert.equal(audit(events).report.patterns.retry_multiplication.attempts_per_job_mean, 1.33); // 4 / 3
   });
 
   it("the ten most wasteful jobs, with their request ids", () => {

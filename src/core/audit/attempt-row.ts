@@ -38,7 +38,7 @@ export class AttemptRow {
   readonly rejectedStatus: number | undefined;
   readonly rejectedError: FailureType | undefined;
   readonly createdAt: number | undefined;
-  /** Poll times, sorted. */
+  /** The times of its distinct polls (time and status), sorted; two at one time where their statuses differ. */
   readonly polls: readonly number[];
   readonly completedAt: number | undefined;
   readonly outcome: (typeof OUTCOMES)[number] | undefined;
@@ -77,7 +77,7 @@ export class AttemptRow {
     this.rejectedStatus = x?.rejectedStatus === 0 ? undefined : x?.rejectedStatus;
     this.rejectedError = failureOfCode(x?.rejectedError ?? 0);
     this.createdAt = time(t.createdAt, i);
-    this.polls = t.pollHead[i] === -1 ? NO_POLLS : t.pollTimes(i).sort((a, b) => a - b);
+    this.polls = t.pollHead[i] === -1 ? NO_POLLS : t.pollTimes(i);
     this.completedAt = time(t.completedAt, i);
     this.outcome = o === 0 ? undefined : OUTCOMES[o - 1];
     this.units = t.units[i] === -1 ? undefined : t.unitSets[t.units[i]!];

@@ -61,8 +61,9 @@ export class AttemptTable {
   inputHashes = new StringColumn(true);
   readonly rare = new Map<number, RareFacts>();
 
-  // Polls: a linked list per attempt in two flat arrays.
+  // Polls: a linked list per attempt in flat arrays (time, HTTP status or 0, next).
   pollTime: Float64Array<ArrayBufferLike> = growable(Float64Array);
+  pollStatus: Uint16Array<ArrayBufferLike> = growable(Uint16Array);
   pollNext: Int32Array<ArrayBufferLike> = growable(Int32Array);
   polls = 0;
 
@@ -301,15 +302,17 @@ export class AttemptTable {
     x.webhookFailed = (x.webhookFailed ?? 0) + failed;
   }
 
-  /** A `polled` fact. */
-  notePoll(i: number, at: number): void {
+  /** A `polled` fact: its time and HTTP status (0: none given). */
+  notePoll(i: number, at: number, status: number): void {
     if (this.polls === this.pollTime.length) {
       const cap = nextCapacity(this.polls);
       this.pollTime = grow(this.pollTime, cap);
+      this.pollStatus = grow(this.pollStatus, cap);
       this.pollNext = grow(this.pollNext, cap);
     }
     const p = this.polls++;
     this.pollTime[p] = at;
+    this.pollStatus[p] = status;
     this.pollNext[p] = this.pollHead[i]!;
     this.pollHead[i] = p;
   }
@@ -340,7 +343,7 @@ export class AttemptTable {
         this.noteEarliest(this.createdAt, i, at);
         break;
       case "polled":
-        this.notePoll(i, at);
+        this.notePoll(i, at, e.http_status ?? 0);
         break;
       case "completed": {
         const v = e.run_seconds;
@@ -403,6 +406,22 @@ export class AttemptTable {
     return x?.rejectedAt !== undefined && this.createdAt[i] !== this.createdAt[i];
   }
 
+  /**
+   * When the caller stopped counting on attempt `i` (spec §4, "given up"): the earliest of its
+   * rejection (no provider job), a completion other than `succeeded`, a `client_timeout` and an
+   * `output_rejected`; Infinity while it has not been given up.
+   */
+  givenUpAt(i: number): number {
+    let at = Infinity;
+    const x = this.rare.get(i);
+    if (x?.timeoutAt !== undefined && x.timeoutAt < at) at = x.timeoutAt;
+    if (x?.outputRejectedAt !== undefined && x.outputRejectedAt < at) at = x.outputRejectedAt;
+    const outcome = this.outcome[i]!;
+    if (outcome !== 0 && outcome !== 1 && this.completedAt[i]! < at) at = this.completedAt[i]!;
+    if (outcome === 0 && x?.rejectedAt !== undefined && this.createdAt[i] !== this.createdAt[i] && x.rejectedAt < at) at = x.rejectedAt;
+    return at;
+  }
+
   /** The attempt indices of job number `j`. */
   attemptsOfJob(j: number): number[] {
     const out: number[] = [];
@@ -410,10 +429,17 @@ export class AttemptTable {
     return out;
   }
 
-  /** Poll times of attempt `i`, unsorted. */
+  /**
+   * The times of attempt `i`'s distinct polls, sorted. A poll is its time and HTTP status: the
+   * same poll read twice (a line repeated, or in two files) counts once; two polls at the same
+   * time with different answers are two.
+   */
   pollTimes(i: number): number[] {
+    const polls: [number, number][] = [];
+    for (let p = this.pollHead[i]!; p !== -1; p = this.pollNext[p]!) polls.push([this.pollTime[p]!, this.pollStatus[p]!]);
+    polls.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     const out: number[] = [];
-    for (let p = this.pollHead[i]!; p !== -1; p = this.pollNext[p]!) out.push(this.pollTime[p]!);
+    for (let k = 0; k < polls.length; k++) if (k === 0 || polls[k]![0] !== polls[k - 1]![0] || polls[k]![1] !== polls[k - 1]![1]) out.push(polls[k]![0]);
     return out;
   }
 
@@ -433,6 +459,7 @@ export class AttemptTable {
     t.inputHashes = StringColumn.fromState(state.inputHashes, true);
     for (const [i, x] of state.rare) t.rare.set(i, x);
     t.pollTime = state.pollTime;
+    t.pollStatus = state.pollStatus;
     t.pollNext = state.pollNext;
     t.polls = state.pollTime.length;
     for (const name of state.providers) t.intern(name, t.providerIds, t.providers);

@@ -55,17 +55,12 @@ export function isTimedOut(s: AttemptView): boolean {
 export function measurePolls(s: AttemptView, minPollSeconds: number | undefined): { polls: number; tooClose: number; whileWebhook: number } {
   const times = s.polls;
   if (times.length === 0) return { polls: 0, tooClose: 0, whileWebhook: 0 };
-  let distinct = 1;
+  // `times` holds one entry per distinct poll (the same poll read twice is already one).
   let tooClose = 0;
   const minGap = minPollSeconds === undefined ? 0 : minPollSeconds * 1_000_000;
-  for (let i = 1; i < times.length; i++) {
-    const gap = times[i]! - times[i - 1]!;
-    if (gap === 0) continue; // the same poll read twice
-    distinct++;
-    if (gap < minGap) tooClose++;
-  }
+  for (let i = 1; i < times.length; i++) if (times[i]! - times[i - 1]! < minGap) tooClose++;
   const webhook = s.webhookAsked || s.webhookDelivered > 0 || s.webhookFailed > 0;
-  return { polls: distinct, tooClose, whileWebhook: webhook ? distinct : 0 };
+  return { polls: times.length, tooClose, whileWebhook: webhook ? times.length : 0 };
 }
 
 /** The cause of an unused attempt's charge: the first rule of spec §4 that holds. */
@@ -83,9 +78,10 @@ export function causeOf(j: Judgement): Cause {
 
 /**
  * Finds duplicates (spec §4): an attempt whose `input_hash` equals that of an earlier attempt,
- * of any job, submitted at most `windowMicros` before it, that was never given up (it
- * succeeded or is still in flight). A retry after the earlier attempt was given up is no
- * duplicate. Returns one flag per attempt of the table.
+ * of any job, submitted at most `windowMicros` before it, that was not given up when this one
+ * was submitted (it had succeeded or was still in flight then). A retry after the earlier
+ * attempt was given up (at the same instant or before) is no duplicate. Returns one flag per
+ * attempt of the table.
  */
 export function findDuplicates(table: AttemptTable, windowMicros: number): Uint8Array {
   const flags = new Uint8Array(table.size);
@@ -130,19 +126,22 @@ export function findDuplicates(table: AttemptTable, windowMicros: number): Uint8
   return flags;
 }
 
-/** Within one group of equal hashes in submission order: a sliding window counting live attempts. */
+/**
+ * Within one group of equal hashes in submission order: an attempt is a duplicate when an
+ * earlier one in the window was given up only after it was submitted. The latest give-up time
+ * in the window comes from a deque kept in decreasing order (a sliding-window maximum), so a
+ * group of any size is one pass.
+ */
 function markWindow(list: readonly number[], table: AttemptTable, windowMicros: number, sub: (i: number) => number, flags: Uint8Array): void {
-  let from = 0;
-  let live = 0;
+  const givenUp = list.map((i) => table.givenUpAt(i));
+  const deque: number[] = []; // positions in `list`, their give-up times decreasing
+  let head = 0;
   for (let k = 0; k < list.length; k++) {
-    const i = list[k]!;
-    const t = sub(i);
-    while (from < k && sub(list[from]!) < t - windowMicros) {
-      if (!table.givenUp(list[from]!)) live--;
-      from++;
-    }
-    if (live > 0) flags[i] = 1;
-    if (!table.givenUp(i)) live++;
+    const t = sub(list[k]!);
+    while (head < deque.length && sub(list[deque[head]!]!) < t - windowMicros) head++;
+    if (head < deque.length && givenUp[deque[head]!]! > t) flags[list[k]!] = 1;
+    while (deque.length > head && givenUp[deque[deque.length - 1]!]! <= givenUp[k]!) deque.pop();
+    deque.push(k);
   }
 }
 

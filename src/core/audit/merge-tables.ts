@@ -4,7 +4,7 @@ import type { AttemptTable } from "./attempt-table.js";
 import { StringColumn, type StringColumnState } from "./string-column.js";
 
 /** The typed-array columns of a table, in the order a worker sends them. */
-export const TABLE_COLUMNS = ["start", "submittedAt", "createdAt", "completedAt", "runSeconds", "attempt", "jobOf", "model", "units", "unitsAsked", "pollHead", "provider", "outcome", "completedError", "flags", "pollTime", "pollNext"] as const;
+export const TABLE_COLUMNS = ["start", "submittedAt", "createdAt", "completedAt", "runSeconds", "attempt", "jobOf", "model", "units", "unitsAsked", "pollHead", "provider", "outcome", "completedError", "flags", "pollTime", "pollStatus", "pollNext"] as const;
 
 /**
  * The parts of an attempt table that another table can absorb: an AttemptTable itself, or the
@@ -37,7 +37,7 @@ export function tableState(t: AttemptTable): { state: TableState; transfer: Arra
   const transfer: ArrayBuffer[] = [...rids.transfer, ...hashes.transfer, ...jobs.transfer];
   for (const k of TABLE_COLUMNS) {
     const a = t[k];
-    const n = k === "pollTime" || k === "pollNext" ? t.polls : t.size;
+    const n = k === "pollTime" || k === "pollStatus" || k === "pollNext" ? t.polls : t.size;
     const trimmed = a.slice(0, n);
     state[k] = trimmed;
     transfer.push(trimmed.buffer);
@@ -90,7 +90,7 @@ export function absorbTable(dst: AttemptTable, src: TableState): string[] {
       if (x.outputRejectedAt !== undefined) dst.noteOutputRejected(i, x.outputRejectedAt, x.outputRejectedError ?? 0);
       dst.noteWebhooks(i, x.webhookDelivered ?? 0, x.webhookFailed ?? 0);
     }
-    for (let p = src.pollHead[r]!; p !== -1; p = src.pollNext[p]!) dst.notePoll(i, src.pollTime[p]!);
+    for (let p = src.pollHead[r]!; p !== -1; p = src.pollNext[p]!) dst.notePoll(i, src.pollTime[p]!, src.pollStatus[p]!);
   }
   return conflicts;
 }

@@ -237,7 +237,8 @@ export class Tally {
           count: this.retries.retries,
           retries: this.retries.retries,
           jobs_with_retries: this.retries.jobs,
-          attempts_per_job_mean: this.all.jobs === 0 ? 0 : this.all.attempts / this.all.jobs,
+          // Two decimals, as spec §6's example writes it (151 attempts / 120 jobs: 1.26).
+          attempts_per_job_mean: this.all.jobs === 0 ? 0 : Math.round((this.all.attempts * 100) / this.all.jobs) / 100,
           attempts_per_job_p95: this.p95(),
           attempts_per_job_max: this.retries.max,
           cost: m(this.retries.cost),
