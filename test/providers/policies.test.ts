@@ -121,6 +121,12 @@ describe("failcost policies", () => {
     assert.match(r.stdout, /ok\.yaml: a valid policy for 'fal'/);
     assert.match(r.stdout, /replaces the policy failcost ships for 'fal' whole/);
     assert.match(r.stdout, /no "\*" default/);
+    // Spec §3: a policy names its sources and the date they were checked; a file without is valid, with a note.
+    assert.match(r.stdout, /names no sources/);
+    assert.match(r.stdout, /no `checked:` date/);
+    writeFileSync(file, `checked: 2026-11-01\nsources: ["https://fal.ai/pricing"]\n${"provider: fal\ncurrency: USD\nbills:\n  succeeded: [per_unit]\n"}`);
+    const sourced = await runCli(["policies", "check", "ok.yaml"], tmp);
+    assert.doesNotMatch(sourced.stdout, /names no sources|checked:` date/);
   });
 
   it("rejects an invalid file with its file, line and key, exit 2", async () => {

@@ -84,6 +84,9 @@ async function check(file: string | undefined, opts: PoliciesCommandOptions, io:
   const row = checklistRow(policy, false);
   const notes: string[] = [];
   if (shipped) notes.push(`it replaces the policy failcost ships for '${policy.provider}' whole (answers it leaves out are unknown)`);
+  // Spec §3: each policy names its sources and the date they were checked.
+  if (policy.sources.length === 0) notes.push("it names no sources: add `sources:` (the addresses its answers come from)");
+  if (!policy.checked) notes.push("it has no `checked:` date (when the sources were read)");
   if (policy.prices.length === 0) notes.push("it has no prices: attempts of this provider will not be priced");
   else if (!policy.prices.some((r) => r.pattern === "*")) notes.push(`it prices ${policy.prices.length} model pattern(s) and has no "*" default`);
   const unknown = (["failed", "canceled", "timed_out", "rejected", "polls"] as const).filter((k) => row.answers[k].answer === "unknown");
