@@ -11,7 +11,7 @@ export type AuditProgress = (bytesRead: number, totalBytes: number, lines: numbe
 
 /** Options for auditing event files. */
 export interface AuditFilesOptions extends AuditOptions {
-  /** Worker threads to read with (default: one per core, up to 4, for inputs over 48 MB; 1 reads in this thread). */
+  /** Threads to read with (default: `defaultThreads`, one per core up to 4 for inputs of 48 MB to 1 GiB; 1 reads in this thread). */
   readonly threads?: number;
   /** Bytes in each worker's share of a plain file (default: the input split in four per thread, at least 8 MB). */
   readonly pieceBytes?: number;
@@ -21,9 +21,20 @@ export interface AuditFilesOptions extends AuditOptions {
   readonly displayName?: (path: string) => string;
 }
 
-/** How many worker threads an audit of `totalBytes` uses by default: one per core for big inputs. */
-export function defaultThreads(totalBytes: number): number {
-  return totalBytes < 48 * 1024 * 1024 ? 1 : Math.min(availableParallelism(), 4);
+/** Below this, starting workers costs more than it saves. */
+const THREADS_FROM_BYTES = 48 * 1024 * 1024;
+/**
+ * Above this, memory comes before speed: each worker holds a partial attempt table until the
+ * merge, which adds about half the table again (10M events: 570 MB with two threads, 456 MB with one).
+ */
+const ONE_THREAD_FROM_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * How many threads an audit of `totalBytes` uses by default: one per core (up to 4) for inputs
+ * from 48 MB to 1 GiB; one below (workers cost more than they save) and above (memory).
+ */
+export function defaultThreads(totalBytes: number, cores = availableParallelism()): number {
+  return totalBytes < THREADS_FROM_BYTES || totalBytes > ONE_THREAD_FROM_BYTES ? 1 : Math.min(cores, 4);
 }
 
 /**

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { auditFiles } from "../../src/sources/audit-files.js";
+import { auditFiles, defaultThreads } from "../../src/sources/audit-files.js";
 import { audit, TEST_POLICY } from "../support/audit.js";
 import { randomLog } from "../support/random-log.js";
 
@@ -58,6 +58,14 @@ describe("auditFiles", () => {
       assert.match(report.problems[0]!.why, /missing field 'ts'/);
       assert.match(report.problems[1]!.why, /^not JSON/);
     }
+  });
+
+  it("threads by default only where they pay: 48 MB to 1 GiB (memory first above)", () => {
+    const MB = 1024 * 1024;
+    assert.equal(defaultThreads(10 * MB, 2), 1);
+    assert.equal(defaultThreads(200 * MB, 2), 2);
+    assert.equal(defaultThreads(200 * MB, 16), 4);
+    assert.equal(defaultThreads(2048 * MB, 2), 1);
   });
 
   it("an unreadable file is an error that names it", async () => {
