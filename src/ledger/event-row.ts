@@ -1,4 +1,5 @@
 import { parseTimestamp, type EventType, type FailcostEvent, type StoredEvent } from "../core/index.js";
+import { integerText } from "./integer-text.js";
 import { murmur3x86x128 } from "./murmur3.js";
 
 const ATTEMPT = ["attempt", "job", "model", "provider", "request_id", "ts", "type"];
@@ -120,25 +121,18 @@ function hash53(body: string, at: number, ts: string, instant: string): number {
   return h1 * 2 ** 21 + (h2 >>> 11);
 }
 
-/** µs since the epoch as decimal text; in two halves, each a small integer, as that is faster. */
-function microsText(micros: number): string {
-  if (!(micros >= 1e8 && micros <= Number.MAX_SAFE_INTEGER)) return String(micros);
-  const high = Math.floor(micros / 1e8);
-  return `${high}${String(micros - high * 1e8).padStart(8, "0")}`;
-}
-
 /**
  * The instant as identity text: µs since the epoch, and nanoseconds only where the time was
  * written with more than six fraction digits and they are not zero (parsed only then: rare).
  */
 function instantText(ts: string, micros: number): string {
   const c = ts.charCodeAt(19);
-  if (c !== 46 && c !== 44) return microsText(micros); // no fraction: '.' or ','
+  if (c !== 46 && c !== 44) return integerText(micros); // no fraction: '.' or ','
   let i = 20;
   while (i < ts.length && ts.charCodeAt(i) >= 48 && ts.charCodeAt(i) <= 57) i++;
-  if (i - 20 <= 6) return microsText(micros);
+  if (i - 20 <= 6) return integerText(micros);
   const at = parseTimestamp(ts);
-  return typeof at === "string" || at.nanos === 0 ? microsText(micros) : `${micros}.${String(at.nanos).padStart(3, "0")}`;
+  return typeof at === "string" || at.nanos === 0 ? integerText(micros) : `${micros}.${String(at.nanos).padStart(3, "0")}`;
 }
 
 /** Per type, each kept field's key as JSON text (`"key":`), in sorted order. */
