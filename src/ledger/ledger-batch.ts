@@ -69,14 +69,3 @@ export function prepareBatch(events: readonly StoredEvent[]): LedgerBatch {
   }
   return { rows, attempts: [...attempts.values()] };
 }
-
-/** The earliest and latest event time of a batch's rows, for the ledger's time span. */
-export function timeSpan(rows: readonly EventRow[]): { first: number; last: number } {
-  let first = Number.MAX_SAFE_INTEGER;
-  let last = Number.MIN_SAFE_INTEGER;
-  for (const r of rows) {
-    if (r.micros < first) first = r.micros;
-    if (r.micros > last) last = r.micros;
-  }
-  return { first, last };
-}

@@ -74,43 +74,6 @@ describe("PostgreSQL ledger", { skip }, () => {
     assert.equal(version, POSTGRES_SCHEMA_VERSION);
   });
 
-  it("upgrades a schema at version 3 with events in place: same audit, same identities", async () => {
-    const { url, schema } = freshPgTarget();
-    const values = scenarioEvents();
-    await withPgClient(async (c) => {
-      await migratePostgres(c, schema, "test", 1);
-      for (const v of values) {
-        const r = eventRow(stored(v));
-        await c.query(`INSERT INTO "${schema}".events (micros, hash, job, charge_rid, body) VALUES ($1, $2, $3, $4, $5)`, [r.micros, r.hash, r.job, r.chargeRid, r.body]);
-      }
-      await c.query(`UPDATE "${schema}".ledger_meta SET value = $1 WHERE key = 'events'`, [values.length]);
-      // Steps 2 and 3 as released: the attempt index is filled from those events.
-      await migratePostgres(c, schema, "test", 3);
-    });
-    const ledger = await openLedger(url);
-    try {
-      const policies = scenarioPolicies();
-      const jsonl = writeLines(tempDir(), "scenario-v3.jsonl", values.map((v) => JSON.stringify(v)));
-      assert.deepEqual(await auditLedger(ledger, { policies }), await auditFiles([jsonl], { policies }));
-      const day = { policies, sinceMicros: Date.parse("2026-11-02T00:00:00Z") * 1000, untilMicros: Date.parse("2026-11-03T00:00:00Z") * 1000 };
-      assert.equal((await auditLedger(ledger, day)).billed, "0.018");
-      assert.deepEqual(await ledger.append(values.map(stored)), { added: 0, known: values.length });
-      const micros = values.map((v) => stored(v).micros);
-      const stats = await ledger.stats();
-      assert.equal(stats.events, values.length);
-      assert.equal(stats.firstMicros, Math.min(...micros));
-      assert.equal(stats.lastMicros, Math.max(...micros));
-      const charge = { ts: "2026-12-01T00:00:00Z", type: "charged", provider: "acme", request_id: "late", amount: "0.5", currency: "USD" };
-      assert.deepEqual(await ledger.append([stored(charge)]), { added: 1, known: 0 });
-      assert.deepEqual(await ledger.append([stored(charge)]), { added: 0, known: 1 });
-      assert.equal((await ledger.stats()).lastMicros, Date.parse("2026-12-01T00:00:00Z") * 1000);
-    } finally {
-      await ledger.close();
-    }
-    const version = await withPgClient(async (c) => (await c.query<{ version: number }>(`SELECT version FROM "${schema}".ledger_schema`)).rows[0]!.version);
-    assert.equal(version, POSTGRES_SCHEMA_VERSION);
-  });
-
   it("refuses a schema from a newer failcost, a missing ledger when reading, and names the server without its password", async () => {
     const missing = freshPgTarget();
     await assert.rejects(openLedger(missing.url, { create: false }), (e) => isLedgerError(e) && /no ledger in schema/.test(e.message));

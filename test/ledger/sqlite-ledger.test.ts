@@ -56,48 +56,6 @@ describe("SQLite ledger", () => {
     check.close();
   });
 
-  it("upgrades a ledger at schema version 3 with events in place: same audit, same identities", async () => {
-    const file = fresh();
-    const values = scenarioEvents();
-    const old = new Database(file);
-    migrateSqlite(old, file, 1);
-    const insert = old.prepare("INSERT INTO events (micros, hash, job, charge_rid, body) VALUES (?, ?, ?, ?, ?)");
-    for (const v of values) {
-      const r = eventRow(stored(v));
-      insert.run(r.micros, r.hash, r.job, r.chargeRid, r.body);
-    }
-    old.prepare("UPDATE ledger_meta SET value = ? WHERE key = 'events'").run(values.length);
-    // Steps 2 and 3 as released: the attempt index is filled from those events.
-    migrateSqlite(old, file, 3);
-    assert.equal(old.pragma("user_version", { simple: true }), 3);
-    old.close();
-
-    const ledger = openSqliteLedger(file);
-    try {
-      const policies = scenarioPolicies();
-      const jsonl = writeJsonl(dir, "scenario-v3.jsonl", values);
-      assert.deepEqual(await auditLedger(ledger, { policies }), await auditFiles([jsonl], { policies }));
-      const day = { policies, sinceMicros: Date.parse("2026-11-02T00:00:00Z") * 1000, untilMicros: Date.parse("2026-11-03T00:00:00Z") * 1000 };
-      assert.equal((await auditLedger(ledger, day)).billed, "0.018");
-      assert.deepEqual(await ledger.append(values.map(stored)), { added: 0, known: values.length });
-      const micros = values.map((v) => stored(v).micros);
-      const stats = await ledger.stats();
-      assert.equal(stats.events, values.length);
-      assert.equal(stats.firstMicros, Math.min(...micros));
-      assert.equal(stats.lastMicros, Math.max(...micros));
-      const charge = { ts: "2026-12-01T00:00:00Z", type: "charged", provider: "acme", request_id: "late", amount: "0.5", currency: "USD" };
-      assert.deepEqual(await ledger.append([stored(charge)]), { added: 1, known: 0 });
-      assert.deepEqual(await ledger.append([stored(charge)]), { added: 0, known: 1 });
-      assert.equal((await ledger.stats()).lastMicros, Date.parse("2026-12-01T00:00:00Z") * 1000);
-    } finally {
-      await ledger.close();
-    }
-    const check = new Database(file, { readonly: true });
-    assert.equal(check.pragma("user_version", { simple: true }), SQLITE_SCHEMA_VERSION);
-    assert.equal(check.prepare("SELECT count(*) FROM events").pluck().get(), values.length + 1);
-    check.close();
-  });
-
   it("refuses a ledger from a newer failcost, other databases, and files that are not SQLite", async () => {
     const newer = fresh();
     await (await openLedger(newer)).close();

@@ -46,16 +46,6 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    CREATE INDEX attempts_hash ON $S.attempts (input_hash) WHERE input_hash IS NOT NULL;`,
   // 3: named snapshots (computed reports, rollups) beside the events.
   `CREATE TABLE $S.snapshots (name text PRIMARY KEY, value text NOT NULL);`,
-  // 4: one index fewer per event: the key is (job, time, hash), the identity (the hash covers
-  // the job) and a job's events at once; '' for a charge that names no job. The time span moves
-  // to ledger_meta (the old key answered it).
-  `ALTER TABLE $S.events DROP CONSTRAINT events_pkey;
-   DROP INDEX $S.events_job;
-   UPDATE $S.events SET job = '' WHERE job IS NULL;
-   ALTER TABLE $S.events ALTER COLUMN job SET NOT NULL;
-   ALTER TABLE $S.events ADD PRIMARY KEY (job, micros, hash);
-   INSERT INTO $S.ledger_meta SELECT 'first', coalesce(min(micros), 9007199254740991) FROM $S.events;
-   INSERT INTO $S.ledger_meta SELECT 'last', coalesce(max(micros), -9007199254740991) FROM $S.events;`,
 ];
 
 /** The schema version this build writes. */

@@ -31,16 +31,11 @@ export async function prunePostgres(c: pg.ClientBase, s: string, before: number)
   await run(
     `DELETE FROM ${s}.events e WHERE e.charge_rid IS NOT NULL AND e.micros < $1
        AND NOT EXISTS (SELECT 1 FROM ${s}.attempts a WHERE a.request_id = e.charge_rid)
-       AND (e.job = '' OR NOT EXISTS (SELECT 1 FROM ${s}.attempts a WHERE a.job = e.job))`,
+       AND (e.job IS NULL OR NOT EXISTS (SELECT 1 FROM ${s}.attempts a WHERE a.job = e.job))`,
     [before],
   );
   if (events > 0) {
     await c.query(`UPDATE ${s}.ledger_meta SET value = value + (CASE key WHEN 'events' THEN -$1::bigint ELSE 1 END) WHERE key IN ('events', 'changes')`, [events]);
-    // The time span shrinks: one scan, as pruning is rare.
-    await c.query(
-      `UPDATE ${s}.ledger_meta SET value = (SELECT CASE ledger_meta.key WHEN 'first' THEN coalesce(min(micros), 9007199254740991) ELSE coalesce(max(micros), -9007199254740991) END FROM ${s}.events)
-       WHERE key IN ('first', 'last')`,
-    );
   }
   return { events, jobs };
 }

@@ -1,7 +1,7 @@
 import pg from "pg";
 import type { LedgerQuery } from "../../core/index.js";
 import { LedgerError, messageOf } from "../../errors.js";
-import { timeSpan, type LedgerBatch } from "../ledger-batch.js";
+import type { LedgerBatch } from "../ledger-batch.js";
 import { queryBounds, type LedgerRow, type LedgerStore, type Page } from "../ledger-store.js";
 import { copyRows } from "./postgres-copy.js";
 import { migratePostgres } from "./postgres-migrations.js";
@@ -56,8 +56,8 @@ export async function openPostgresStore(target: string, options: { readonly crea
     throw new LedgerError(`cannot open the ledger ${display}: ${messageOf(e)}`, display);
   }
 
-  const mergeEvents = `INSERT INTO ${s}.events (job, micros, hash, charge_rid, body)
-    SELECT job, micros, hash, charge_rid, body FROM incoming_events ORDER BY job, micros, hash ON CONFLICT DO NOTHING`;
+  const mergeEvents = `INSERT INTO ${s}.events (micros, hash, job, charge_rid, body)
+    SELECT micros, hash, job, charge_rid, body FROM incoming_events ORDER BY micros, hash ON CONFLICT DO NOTHING`;
   const mergeAttempts = `INSERT INTO ${s}.attempts (job, attempt, provider, model, start, last, sub, input_hash, request_id)
     SELECT * FROM incoming_attempts ORDER BY job, attempt
     ON CONFLICT (job, attempt) DO UPDATE SET
@@ -68,19 +68,14 @@ export async function openPostgresStore(target: string, options: { readonly crea
 
   const write = (batch: LedgerBatch): Promise<number> =>
     inTransaction(pool, async (c) => {
-      await copyRows(c, "incoming_events", batch.rows.map((r) => [r.micros, r.hash, r.job ?? "", r.chargeRid, r.body]));
+      await copyRows(c, "incoming_events", batch.rows.map((r) => [r.micros, r.hash, r.job, r.chargeRid, r.body]));
       const added = (await c.query(mergeEvents)).rowCount ?? 0;
       // A batch of known events changes nothing; otherwise merge its attempts (idempotent).
       if (added === 0) return 0;
       await copyRows(c, "incoming_attempts", batch.attempts.map((a) => [a.job, a.attempt, a.provider, a.model, a.start, a.last, a.sub, a.inputHash, a.requestId]));
       await c.query(mergeAttempts);
       // Last, so the counter row is locked only for the moment before COMMIT.
-      const { first, last } = timeSpan(batch.rows);
-      await c.query(
-        `UPDATE ${s}.ledger_meta SET value = CASE key WHEN 'events' THEN value + $1::bigint WHEN 'changes' THEN value + 1 WHEN 'first' THEN LEAST(value, $2::bigint) ELSE GREATEST(value, $3::bigint) END
-         WHERE key IN ('events', 'changes', 'first', 'last')`,
-        [added, first, last],
-      );
+      await c.query(`UPDATE ${s}.ledger_meta SET value = value + (CASE key WHEN 'events' THEN $1::bigint ELSE 1 END) WHERE key IN ('events', 'changes')`, [added]);
       return added;
     });
 
@@ -109,12 +104,10 @@ export async function openPostgresStore(target: string, options: { readonly crea
   return {
     write,
     async eventPage(after, limit) {
-      const [j, m, h] = (after as [string, number, number] | undefined) ?? ["", Number.MIN_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
-      const found = (
-        await pool.query<RawRow & { job: string; hash: string }>(`SELECT job, micros, hash, body FROM ${s}.events WHERE (job, micros, hash) > ($1, $2, $3) ORDER BY job, micros, hash LIMIT $4`, [j, m, h, limit])
-      ).rows;
+      const [m, h] = (after as [number, number] | undefined) ?? [Number.MIN_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
+      const found = (await pool.query<RawRow & { hash: string }>(`SELECT micros, hash, body FROM ${s}.events WHERE (micros, hash) > ($1, $2) ORDER BY micros, hash LIMIT $3`, [m, h, limit])).rows;
       const last = found[found.length - 1];
-      return { items: toRows(found), next: found.length < limit || !last ? undefined : [last.job, Number(last.micros), Number(last.hash)] };
+      return { items: toRows(found), next: found.length < limit || !last ? undefined : [Number(last.micros), Number(last.hash)] };
     },
     async jobPage(query, after, limit): Promise<Page<string>> {
       await ensureStatistics();
@@ -132,7 +125,7 @@ export async function openPostgresStore(target: string, options: { readonly crea
       return { items: found.map((f) => f.job), next: found.length < limit || !last ? undefined : [Number(last.start), last.job, last.attempt] };
     },
     eventsOfJobs: (jobs) => rows(`SELECT micros, body FROM ${s}.events WHERE job = ANY($1::text[])`, [jobs]),
-    chargesOf: (rids, except) => rows(`SELECT micros, body FROM ${s}.events WHERE charge_rid = ANY($1::text[]) AND (job = '' OR NOT job = ANY($2::text[]))`, [rids, except]),
+    chargesOf: (rids, except) => rows(`SELECT micros, body FROM ${s}.events WHERE charge_rid = ANY($1::text[]) AND (job IS NULL OR NOT job = ANY($2::text[]))`, [rids, except]),
     async duplicateContext(jobs, window, query) {
       // LATERAL: one index lookup by input hash per attempt of the page, whatever the ledger's size.
       const found = await pool.query<{ job: string }>(
@@ -148,8 +141,7 @@ export async function openPostgresStore(target: string, options: { readonly crea
       return found.rows.map((r) => r.job);
     },
     async stats() {
-      const first = await meta("first");
-      const last = await meta("last");
+      const span = (await pool.query<{ first: string | null; last: string | null }>(`SELECT min(micros) AS first, max(micros) AS last FROM ${s}.events`)).rows[0]!;
       const counts = (await pool.query<{ jobs: string; attempts: string }>(`SELECT count(DISTINCT job) AS jobs, count(*) AS attempts FROM ${s}.attempts`)).rows[0]!;
       const size = await pool.query<{ bytes: string | null }>(
         `SELECT sum(pg_total_relation_size(c.oid)) AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r'`,
@@ -159,7 +151,7 @@ export async function openPostgresStore(target: string, options: { readonly crea
         events: await meta("events"),
         jobs: Number(counts.jobs),
         attempts: Number(counts.attempts),
-        ...(first <= last ? { firstMicros: first, lastMicros: last } : {}),
+        ...(span.first !== null ? { firstMicros: Number(span.first), lastMicros: Number(span.last) } : {}),
         bytes: Number(size.rows[0]?.bytes ?? 0),
       };
     },

@@ -46,23 +46,6 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    CREATE INDEX attempts_hash ON attempts (input_hash) WHERE input_hash IS NOT NULL;`,
   // 3: named snapshots (computed reports, rollups) beside the events.
   `CREATE TABLE snapshots (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;`,
-  // 4: one B-tree for events instead of four: keyed by (job, time, hash), so the key is the
-  // identity (the hash covers the job) and also serves a job's events; '' for a charge that names
-  // no job. The time span moves to ledger_meta (the old identity index answered it).
-  `CREATE TABLE events_by_job (
-     job TEXT NOT NULL,
-     micros INTEGER NOT NULL,
-     hash INTEGER NOT NULL,
-     charge_rid TEXT,
-     body TEXT NOT NULL,
-     PRIMARY KEY (job, micros, hash)
-   ) WITHOUT ROWID;
-   INSERT INTO events_by_job SELECT coalesce(job, ''), micros, hash, charge_rid, body FROM events ORDER BY 1, 2, 3;
-   DROP TABLE events;
-   ALTER TABLE events_by_job RENAME TO events;
-   CREATE INDEX events_charge ON events (charge_rid) WHERE charge_rid IS NOT NULL;
-   INSERT INTO ledger_meta SELECT 'first', coalesce(min(micros), 9007199254740991) FROM events;
-   INSERT INTO ledger_meta SELECT 'last', coalesce(max(micros), -9007199254740991) FROM events;`,
 ];
 
 /** The schema version this build writes. */

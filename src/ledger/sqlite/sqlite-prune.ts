@@ -30,18 +30,13 @@ export function pruneSqlite(db: Database.Database, before: number): PruneResult 
         .prepare(
           `DELETE FROM events WHERE charge_rid IS NOT NULL AND micros < ?
              AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.request_id = events.charge_rid)
-             AND (job = '' OR NOT EXISTS (SELECT 1 FROM attempts a WHERE a.job = events.job))`,
+             AND (job IS NULL OR NOT EXISTS (SELECT 1 FROM attempts a WHERE a.job = events.job))`,
         )
         .run(before).changes;
       db.exec("DROP TABLE temp.doomed");
       if (events > 0) {
         db.prepare("UPDATE ledger_meta SET value = value - ? WHERE key = 'events'").run(events);
         db.prepare("UPDATE ledger_meta SET value = value + 1 WHERE key = 'changes'").run();
-        // The time span shrinks: one scan, as pruning is rare.
-        db.exec(
-          `UPDATE ledger_meta SET value = (SELECT CASE ledger_meta.key WHEN 'first' THEN coalesce(min(micros), 9007199254740991) ELSE coalesce(max(micros), -9007199254740991) END FROM events)
-           WHERE key IN ('first', 'last')`,
-        );
       }
       return { events, jobs };
     })

@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import type { LedgerQuery } from "../../core/index.js";
 import { LedgerError, messageOf } from "../../errors.js";
 import type { EventRow } from "../event-row.js";
-import { timeSpan, type AttemptRow, type LedgerBatch } from "../ledger-batch.js";
+import type { AttemptRow, LedgerBatch } from "../ledger-batch.js";
 import { queryBounds, type LedgerRow, type LedgerStore, type Page } from "../ledger-store.js";
 import { migrateSqlite } from "./sqlite-migrations.js";
 import { pruneSqlite } from "./sqlite-prune.js";
@@ -79,10 +79,10 @@ function open(file: string, options: SqliteLedgerOptions): Database.Database {
 /** The SQLite ledger store (better-sqlite3: synchronous, so every call is one short step). */
 export function openSqliteStore(file: string, options: SqliteLedgerOptions = {}): LedgerStore {
   const db = open(file, options);
-  const insertEvents = multiRowStatement<EventRow>(db, "INSERT INTO events (job, micros, hash, charge_rid, body) VALUES", 5, "ON CONFLICT DO NOTHING", (r, p, at) => {
-    p[at] = r.job ?? "";
-    p[at + 1] = r.micros;
-    p[at + 2] = r.hash;
+  const insertEvents = multiRowStatement<EventRow>(db, "INSERT INTO events (micros, hash, job, charge_rid, body) VALUES", 5, "ON CONFLICT DO NOTHING", (r, p, at) => {
+    p[at] = r.micros;
+    p[at + 1] = r.hash;
+    p[at + 2] = r.job;
     p[at + 3] = r.chargeRid;
     p[at + 4] = r.body;
   });
@@ -109,9 +109,8 @@ export function openSqliteStore(file: string, options: SqliteLedgerOptions = {})
     },
   );
   const bump = db.prepare("UPDATE ledger_meta SET value = value + ? WHERE key = ?");
-  const widen = db.prepare("UPDATE ledger_meta SET value = CASE key WHEN 'first' THEN min(value, @first) ELSE max(value, @last) END WHERE key IN ('first', 'last')");
   const meta = db.prepare("SELECT value FROM ledger_meta WHERE key = ?").pluck();
-  const eventPage = db.prepare("SELECT job, micros, hash, body FROM events WHERE (job, micros, hash) > (?, ?, ?) ORDER BY job, micros, hash LIMIT ?");
+  const eventPage = db.prepare("SELECT rowid, micros, body FROM events WHERE rowid > ? ORDER BY rowid LIMIT ?");
   const jobPage = db.prepare(
     `SELECT a.job, a.attempt, a.start FROM attempts a
      WHERE ${FILTER.replace("@since", "@from")} AND (a.start, a.job, a.attempt) > (@s, @j, @a)
@@ -119,7 +118,7 @@ export function openSqliteStore(file: string, options: SqliteLedgerOptions = {})
      ORDER BY a.start, a.job, a.attempt LIMIT @limit`,
   );
   const eventsOfJobs = db.prepare(`SELECT micros, body FROM events WHERE job IN ${JSON_LIST}`);
-  const chargesOf = db.prepare(`SELECT micros, body FROM events WHERE charge_rid IN ${JSON_LIST} AND (job = '' OR job NOT IN ${JSON_LIST})`);
+  const chargesOf = db.prepare(`SELECT micros, body FROM events WHERE charge_rid IN ${JSON_LIST} AND (job IS NULL OR job NOT IN ${JSON_LIST})`);
   const context = db.prepare(
     `SELECT DISTINCT c.job FROM attempts a JOIN attempts c ON c.input_hash = a.input_hash AND c.job <> a.job
      WHERE a.job IN (SELECT value FROM json_each(@jobs)) AND a.input_hash IS NOT NULL
@@ -134,7 +133,6 @@ export function openSqliteStore(file: string, options: SqliteLedgerOptions = {})
     // A batch of known events changes nothing; otherwise merge its attempts (min/max: idempotent).
     if (added === 0) return 0;
     upsertAttempts(batch.attempts);
-    widen.run(timeSpan(batch.rows));
     bump.run(added, "events");
     bump.run(1, "changes");
     return added;
@@ -143,10 +141,8 @@ export function openSqliteStore(file: string, options: SqliteLedgerOptions = {})
   return {
     write: (batch) => Promise.resolve(write.immediate(batch)),
     eventPage(after, limit) {
-      const [j, m, h] = (after as [string, number, number] | undefined) ?? ["", Number.MIN_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
-      const items = eventPage.all(j, m, h, limit) as { job: string; micros: number; hash: number; body: string }[];
-      const last = items[items.length - 1];
-      return Promise.resolve({ items, next: items.length < limit || !last ? undefined : [last.job, last.micros, last.hash] });
+      const items = eventPage.all(after ?? 0, limit) as { rowid: number; micros: number; body: string }[];
+      return Promise.resolve({ items, next: items.length < limit ? undefined : items[items.length - 1]!.rowid });
     },
     jobPage(query: LedgerQuery, after, limit): Promise<Page<string>> {
       const [s, j, a] = (after as [number, string, number] | undefined) ?? [Number.MIN_SAFE_INTEGER, "", 0];
@@ -160,8 +156,7 @@ export function openSqliteStore(file: string, options: SqliteLedgerOptions = {})
     chargesOf: (rids, except) => Promise.resolve(chargesOf.all(JSON.stringify(rids), JSON.stringify(except)) as LedgerRow[]),
     duplicateContext: (jobs, window, query) => Promise.resolve(context.pluck().all({ ...queryBounds(query), jobs: JSON.stringify(jobs), window }) as string[]),
     stats() {
-      const first = meta.get("first") as number;
-      const last = meta.get("last") as number;
+      const span = db.prepare("SELECT min(micros) AS first, max(micros) AS last FROM events").get() as { first: number | null; last: number | null };
       const counts = db.prepare("SELECT count(DISTINCT job) AS jobs, count(*) AS attempts FROM attempts").get() as { jobs: number; attempts: number };
       let bytes = 0;
       for (const f of [file, `${file}-wal`]) if (existsSync(f)) bytes += statSync(f).size;
@@ -169,7 +164,7 @@ export function openSqliteStore(file: string, options: SqliteLedgerOptions = {})
         events: meta.get("events") as number,
         jobs: counts.jobs,
         attempts: counts.attempts,
-        ...(first <= last ? { firstMicros: first, lastMicros: last } : {}),
+        ...(span.first !== null ? { firstMicros: span.first, lastMicros: span.last! } : {}),
         bytes,
       });
     },
