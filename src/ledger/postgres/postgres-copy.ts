@@ -49,8 +49,13 @@ class CopyIn extends pg.Query {
 
 /** Copies rows into `table` (a temporary staging table) and resolves with how many went in. */
 export function copyRows(client: pg.ClientBase, table: string, rows: readonly (readonly CopyValue[])[]): Promise<number> {
+  return copyTextIn(client, table, copyText(rows));
+}
+
+/** Copies rows already in COPY text (see `copyText`) into `table`; resolves with how many. */
+export function copyTextIn(client: pg.ClientBase, table: string, text: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const query = new CopyIn(`COPY ${table} FROM STDIN`, Buffer.from(copyText(rows)));
+    const query = new CopyIn(`COPY ${table} FROM STDIN`, Buffer.from(text));
     (query as unknown as { callback: (err: Error | null, res?: pg.QueryResult) => void }).callback = (err, res) => (err ? reject(err) : resolve(res?.rowCount ?? 0));
     void client.query(query);
   });
