@@ -1,6 +1,5 @@
 import type { FailcostEvent, Ledger, LedgerQuery, StoredEvent } from "../core/index.js";
 import { eventOfBody } from "./event-row.js";
-import { prepareBatch } from "./ledger-batch.js";
 import type { LedgerRow, LedgerStore } from "./ledger-store.js";
 
 /** How many rows or jobs one read asks for: bounds the memory a scan holds at once. */
@@ -18,8 +17,7 @@ function requestIdsOf(events: readonly FailcostEvent[]): string[] {
 }
 
 /**
- * A Ledger over a store: the parts both adapters share. Appends are prepared once (identity,
- * attempt index) and written in one transaction; scans read in bounded pages: every event when
+ * A Ledger over a store: the parts both adapters share. Appends are written in one transaction; scans read in bounded pages: every event when
  * nothing is filtered, else the matching jobs, their charges, and the jobs duplicate detection
  * needs beside them.
  */
@@ -63,7 +61,7 @@ export function createLedger(store: LedgerStore): Ledger {
   return {
     async append(events) {
       if (events.length === 0) return { added: 0, known: 0 };
-      const added = await store.write(prepareBatch(events));
+      const added = await store.write(events);
       return { added, known: events.length - added };
     },
     scan: (query, visit) => (isFiltered(query) ? scanJobs(query, visit) : scanAll(visit)),

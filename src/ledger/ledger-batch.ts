@@ -49,11 +49,16 @@ function merge(a: AttemptRow, s: StoredEvent): void {
 /** Turns events into rows and per-attempt summaries (stores sort what they must). */
 export function prepareBatch(events: readonly StoredEvent[]): LedgerBatch {
   const rows: EventRow[] = new Array<EventRow>(events.length);
+  for (let i = 0; i < events.length; i++) rows[i] = eventRow(events[i]!);
+  return { rows, attempts: attemptRows(events) };
+}
+
+/** The per-attempt summaries of events, merged per attempt (charges have none). */
+export function attemptRows(events: readonly StoredEvent[]): AttemptRow[] {
   const attempts = new Map<string, AttemptRow>();
   let current: AttemptRow | undefined;
   for (let i = 0; i < events.length; i++) {
     const s = events[i]!;
-    rows[i] = eventRow(s);
     const e = s.event;
     if (e.type === "charged") continue;
     // An attempt's events mostly come one after another: skip the lookup then.
@@ -67,5 +72,5 @@ export function prepareBatch(events: readonly StoredEvent[]): LedgerBatch {
     }
     merge(current, s);
   }
-  return { rows, attempts: [...attempts.values()] };
+  return [...attempts.values()];
 }

@@ -1,5 +1,4 @@
-import type { Ledger, LedgerQuery } from "../core/index.js";
-import type { LedgerBatch } from "./ledger-batch.js";
+import type { Ledger, LedgerQuery, StoredEvent } from "../core/index.js";
 
 /** One stored event as read back: its time and canonical body. */
 export interface LedgerRow {
@@ -19,8 +18,11 @@ export interface Page<T> {
  * open between pages. Adapters differ only in SQL and driver; the rest is the Ledger's own.
  */
 export interface LedgerStore extends Pick<Ledger, "stats" | "prune" | "changeCount" | "readSnapshot" | "writeSnapshot" | "close"> {
-  /** Writes one batch in one transaction; returns how many rows were new. */
-  write(batch: LedgerBatch): Promise<number>;
+  /**
+   * Writes one batch of events in one transaction (their rows and attempt summaries: see
+   * ledger-batch.ts); returns how many were new.
+   */
+  write(events: readonly StoredEvent[]): Promise<number>;
   /** Every event, in a stable order: the page after `after` (undefined: the first). */
   eventPage(after: unknown, limit: number): Promise<Page<LedgerRow>>;
   /** Distinct jobs with an attempt that passes the query's filters, in pages. */

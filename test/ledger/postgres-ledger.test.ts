@@ -47,6 +47,22 @@ describe("PostgreSQL ledger", { skip }, () => {
     }
   });
 
+  it("writes a batch larger than one COPY part whole, repeats across parts once", async () => {
+    const { path, lines } = await generatedFile(tempDir(), "parts.jsonl", 6000, 11);
+    const values = lines.map((l) => stored(JSON.parse(l) as Record<string, unknown>));
+    const ledger = await openLedger(freshPgTarget().url);
+    try {
+      const batch = [...values.slice(0, 4500), ...values.slice(0, 2500)];
+      assert.deepEqual(await ledger.append(batch), { added: 4500, known: 2500 });
+      assert.deepEqual(await ledger.append(values), { added: values.length - 4500, known: 4500 });
+      assert.equal((await ledger.stats()).events, values.length);
+      const policies = await examplePolicies();
+      assert.deepEqual(await auditLedger(ledger, { policies }), await auditFiles([path], { policies }));
+    } finally {
+      await ledger.close();
+    }
+  });
+
   it("upgrades a schema at version 1 in place", async () => {
     const { url, schema } = freshPgTarget();
     const values = scenarioEvents();

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { integerText } from "../integer-text.js";
 
 /** One value of a COPY row: text, a number, or null. */
 export type CopyValue = string | number | null;
@@ -10,14 +11,17 @@ const ESCAPES: Readonly<Record<string, string>> = { "\\": "\\\\", "\t": "\\t", "
 /** A value in COPY's text format: `\N` for null, backslash escapes for the rest. */
 function field(v: CopyValue): string {
   if (v === null) return "\\N";
-  if (typeof v === "number") return String(v);
+  if (typeof v === "number") return integerText(v);
   return SPECIAL.test(v) ? v.replace(SPECIALS, (c) => ESCAPES[c]!) : v;
 }
 
-/** The rows as COPY text: tab-separated fields, one line a row. */
+/** The rows as COPY text: tab-separated fields, one line a row (built without arrays: hot). */
 export function copyText(rows: readonly (readonly CopyValue[])[]): string {
   let out = "";
-  for (const row of rows) out += `${row.map(field).join("\t")}\n`;
+  for (const row of rows) {
+    for (let i = 0; i < row.length; i++) out += i === 0 ? field(row[i]!) : `\t${field(row[i]!)}`;
+    out += "\n";
+  }
   return out;
 }
 
@@ -45,8 +49,13 @@ class CopyIn extends pg.Query {
 
 /** Copies rows into `table` (a temporary staging table) and resolves with how many went in. */
 export function copyRows(client: pg.ClientBase, table: string, rows: readonly (readonly CopyValue[])[]): Promise<number> {
+  return copyTextIn(client, table, copyText(rows));
+}
+
+/** Copies rows already in COPY text (see `copyText`) into `table`; resolves with how many. */
+export function copyTextIn(client: pg.ClientBase, table: string, text: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const query = new CopyIn(`COPY ${table} FROM STDIN`, Buffer.from(copyText(rows)));
+    const query = new CopyIn(`COPY ${table} FROM STDIN`, Buffer.from(text));
     (query as unknown as { callback: (err: Error | null, res?: pg.QueryResult) => void }).callback = (err, res) => (err ? reject(err) : resolve(res?.rowCount ?? 0));
     void client.query(query);
   });

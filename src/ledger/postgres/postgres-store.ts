@@ -1,9 +1,10 @@
 import pg from "pg";
-import type { LedgerQuery } from "../../core/index.js";
+import type { LedgerQuery, StoredEvent } from "../../core/index.js";
 import { LedgerError, messageOf } from "../../errors.js";
-import type { LedgerBatch } from "../ledger-batch.js";
+import { eventRow } from "../event-row.js";
+import { attemptRows } from "../ledger-batch.js";
 import { queryBounds, type LedgerRow, type LedgerStore, type Page } from "../ledger-store.js";
-import { copyRows } from "./postgres-copy.js";
+import { copyRows, copyText, copyTextIn } from "./postgres-copy.js";
 import { migratePostgres } from "./postgres-migrations.js";
 import { prunePostgres } from "./postgres-prune.js";
 import { parsePostgresTarget } from "./postgres-target.js";
@@ -18,6 +19,22 @@ interface RawRow {
 }
 
 const toRows = (rows: RawRow[]): LedgerRow[] => rows.map((r) => ({ micros: Number(r.micros), body: r.body }));
+
+/**
+ * Events per COPY and merge within a batch: the client turns the next part into rows while the
+ * server merges the last one, so the two processors work at once.
+ */
+const PART = 2000;
+
+/** The COPY text of events `[from, to)`: identity, columns and canonical body (event-row.ts). */
+function eventsCopyText(events: readonly StoredEvent[], from: number, to: number): string {
+  const rows = [];
+  for (let i = from; i < to; i++) {
+    const r = eventRow(events[i]!);
+    rows.push([r.micros, r.hash, r.job, r.chargeRid, r.body]);
+  }
+  return copyText(rows);
+}
 
 /**
  * The PostgreSQL ledger store (node-postgres pool). A write is one transaction: the batch is
@@ -56,8 +73,10 @@ export async function openPostgresStore(target: string, options: { readonly crea
     throw new LedgerError(`cannot open the ledger ${display}: ${messageOf(e)}`, display);
   }
 
-  const mergeEvents = `INSERT INTO ${s}.events (micros, hash, job, charge_rid, body)
-    SELECT micros, hash, job, charge_rid, body FROM incoming_events ORDER BY micros, hash ON CONFLICT DO NOTHING`;
+  // Empties the staging table as it merges, ready for the batch's next part.
+  const mergeEvents = `WITH part AS (DELETE FROM incoming_events RETURNING micros, hash, job, charge_rid, body)
+    INSERT INTO ${s}.events (micros, hash, job, charge_rid, body)
+    SELECT micros, hash, job, charge_rid, body FROM part ORDER BY micros, hash ON CONFLICT DO NOTHING`;
   const mergeAttempts = `INSERT INTO ${s}.attempts (job, attempt, provider, model, start, last, sub, input_hash, request_id)
     SELECT * FROM incoming_attempts ORDER BY job, attempt
     ON CONFLICT (job, attempt) DO UPDATE SET
@@ -66,18 +85,29 @@ export async function openPostgresStore(target: string, options: { readonly crea
       sub = LEAST(attempts.sub, excluded.sub), input_hash = LEAST(attempts.input_hash, excluded.input_hash),
       request_id = LEAST(attempts.request_id, excluded.request_id)`;
 
-  const write = (batch: LedgerBatch): Promise<number> =>
-    inTransaction(pool, async (c) => {
-      await copyRows(c, "incoming_events", batch.rows.map((r) => [r.micros, r.hash, r.job, r.chargeRid, r.body]));
-      const added = (await c.query(mergeEvents)).rowCount ?? 0;
+  const write = (events: readonly StoredEvent[]): Promise<number> => {
+    // Built once, part by part as the transaction needs them: a retried transaction reuses them.
+    const parts: string[] = [];
+    const part = (k: number): string => (parts[k] ??= eventsCopyText(events, k * PART, Math.min(events.length, (k + 1) * PART)));
+    return inTransaction(pool, async (c) => {
+      let added = 0;
+      let merging: Promise<pg.QueryResult> | undefined;
+      for (let k = 0; k * PART < events.length; k++) {
+        const text = part(k); // while the server merges part k - 1
+        if (merging !== undefined) added += (await merging).rowCount ?? 0;
+        await copyTextIn(c, "incoming_events", text);
+        merging = c.query(mergeEvents);
+      }
+      if (merging !== undefined) added += (await merging).rowCount ?? 0;
       // A batch of known events changes nothing; otherwise merge its attempts (idempotent).
       if (added === 0) return 0;
-      await copyRows(c, "incoming_attempts", batch.attempts.map((a) => [a.job, a.attempt, a.provider, a.model, a.start, a.last, a.sub, a.inputHash, a.requestId]));
+      await copyRows(c, "incoming_attempts", attemptRows(events).map((a) => [a.job, a.attempt, a.provider, a.model, a.start, a.last, a.sub, a.inputHash, a.requestId]));
       await c.query(mergeAttempts);
       // Last, so the counter row is locked only for the moment before COMMIT.
       await c.query(`UPDATE ${s}.ledger_meta SET value = value + (CASE key WHEN 'events' THEN $1::bigint ELSE 1 END) WHERE key IN ('events', 'changes')`, [added]);
       return added;
     });
+  };
 
   const rows = async (sql: string, params: unknown[]): Promise<LedgerRow[]> => toRows((await pool.query<RawRow>(sql, params)).rows);
   const meta = async (key: string): Promise<number> => Number((await pool.query<{ value: string }>(`SELECT value FROM ${s}.ledger_meta WHERE key = $1`, [key])).rows[0]!.value);

@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import type { LedgerQuery } from "../../core/index.js";
 import { LedgerError, messageOf } from "../../errors.js";
 import type { EventRow } from "../event-row.js";
-import type { AttemptRow, LedgerBatch } from "../ledger-batch.js";
+import { prepareBatch, type AttemptRow, type LedgerBatch } from "../ledger-batch.js";
 import { queryBounds, type LedgerRow, type LedgerStore, type Page } from "../ledger-store.js";
 import { migrateSqlite } from "./sqlite-migrations.js";
 import { pruneSqlite } from "./sqlite-prune.js";
@@ -139,7 +139,7 @@ export function openSqliteStore(file: string, options: SqliteLedgerOptions = {})
   });
 
   return {
-    write: (batch) => Promise.resolve(write.immediate(batch)),
+    write: (events) => Promise.resolve(write.immediate(prepareBatch(events))),
     eventPage(after, limit) {
       const items = eventPage.all(after ?? 0, limit) as { rowid: number; micros: number; body: string }[];
       return Promise.resolve({ items, next: items.length < limit ? undefined : items[items.length - 1]!.rowid });
