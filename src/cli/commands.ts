@@ -86,7 +86,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       cmd
         .argument("<provider>", "replicate, fal, openai, runway, bfl, luma (or stability, vertex)")
         .argument("<file>", "the objects: JSON, JSON Lines, or - for stdin")
-        .option("--model <name>", "the model of every object (needed where the objects do not name it)")
+        .option("--model <name>", "the model of every object (overrides what they say; needed where they do not name it)")
         .option("--job-from <field>", "a dotted field naming the job (e.g. input.job_id); attempts of a job are numbered by time")
         .option("--strict", "exit 1 if any object could not be imported"),
     load: async () => (await import("./commands/import.js")).importCommand,

@@ -16,6 +16,8 @@ export interface JobObjectFacts {
   readonly runSeconds?: string;
   /** Delivered units of a succeeded job (`{ image: 1 }`, `{ video_second: 5 }`). */
   readonly units?: Units;
+  /** The units the create request asked for, where the object says (an OpenAI video's `seconds`). */
+  readonly unitsAsked?: Units;
   readonly error?: FailureType;
   /** The provider's own error text or code (never a prompt). */
   readonly errorDetail?: string;

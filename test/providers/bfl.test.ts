@@ -26,6 +26,6 @@ describe("bfl format", () => {
 
   it("does not invent an outcome for a task not found", () => {
     assert.match(bflFormat.readJobObject({ id: "x", status: "Task not found" }) as string, /not found or expired/);
-    assert.deepEqual(bflFormat.readJobObject({ id: "x", status: "Pending" }), { requestId: "x", kind: "image", running: true });
+    assert.deepEqual(bflFormat.readJobObject({ id: "x", status: "Pending" }), { requestId: "x", kind: "image", running: true, unitsAsked: { image: 1 } });
   });
 });

@@ -75,6 +75,37 @@ describe("failcost import: real-world mess", () => {
     assert.deepEqual([...new Set(events.map((e) => `${e.request_id}:${e.attempt}`))], ["first:1", "second:2"]);
   });
 
+  it("writes run seconds and units as the spec's numbers, and an envelope's job names its job", async () => {
+    const file = join(tmp, "numbers.jsonl");
+    writeFileSync(file, `${JSON.stringify({ job: "hero-9", body: JSON.parse(pred("n", { metrics: { predict_time: 7.75, image_count: 2 } })) })}\n`);
+    const r = await runCli(["import", "replicate", file]);
+    const events = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { type: string; job: string; run_seconds?: unknown; units?: unknown });
+    assert.ok(events.every((e) => e.job === "hero-9"));
+    const done = events.find((e) => e.type === "completed")!;
+    assert.equal(done.run_seconds, 7.75);
+    assert.deepEqual(done.units, { image: 2 });
+  });
+
+  it("dates a job that carries no creation time at its earliest time, never after its completion", async () => {
+    const file = join(tmp, "images.jsonl");
+    const body = { created: 1793613603, data: [{ b64_json: "…" }] }; // 2026-11-02T10:00:03Z
+    writeFileSync(file, `${JSON.stringify({ received_at: "2026-11-02T10:00:09Z", headers: { "x-request-id": "req_img2" }, model: "gpt-image-1", body })}\n`);
+    const r = await runCli(["import", "openai", file]);
+    assert.equal(r.code, 0, r.stderr);
+    const events = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { type: string; ts: string });
+    const at = (type: string): number => Date.parse(events.find((e) => e.type === type)!.ts);
+    assert.ok(at("submitted") <= at("completed"), r.stdout);
+    assert.equal(events.find((e) => e.type === "submitted")!.ts, "2026-11-02T10:00:03.000Z");
+  });
+
+  it("keeps the units a job asked for, so an unfinished one's high figure counts them", async () => {
+    const file = join(tmp, "video.json");
+    writeFileSync(file, JSON.stringify({ id: "video_q", object: "video", model: "sora-2", status: "in_progress", seconds: "4", created_at: 1759287600 }));
+    const r = await runCli(["import", "openai", file]);
+    const submitted = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { type: string; units?: unknown }).find((e) => e.type === "submitted")!;
+    assert.deepEqual(submitted.units, { video_second: 4 });
+  });
+
   it("says which objects it skipped and why, and --strict fails on them", async () => {
     const file = join(tmp, "mixed.jsonl");
     writeFileSync(file, `${pred("ok")}\n{"detail":"Request was throttled."}\n{not json\n`);

@@ -49,6 +49,8 @@ function readJobObject(obj: unknown): JobObjectFacts | string {
     ...(meaning.running ? { running: true } : {}),
     ...(runSeconds !== undefined ? { runSeconds } : {}),
     ...(delivered ? { units: { image: 1 } } : {}),
+    // A request makes one image ("Pay per image"): what an unfinished one would deliver.
+    unitsAsked: { image: 1 },
     ...(meaning.error ? { error: meaning.error } : {}),
     ...(errorDetail ? { errorDetail } : {}),
     ...(startedAt ? { startedAt } : {}),

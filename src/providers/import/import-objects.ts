@@ -8,7 +8,7 @@ import { attemptEvents, type ImportedAttempt } from "./to-events.js";
 /** How to import. */
 export interface ImportOptions {
   readonly format: ProviderFormat;
-  /** The model of every object (overrides what the objects say). */
+  /** The model of every object (overrides what the objects say: a Replicate object may name only a version). */
   readonly model?: string;
   /** A dotted field naming the job (in the envelope, else the body): `input.job_id`. */
   readonly jobFrom?: string;
@@ -94,7 +94,8 @@ export function createImporter(options: ImportOptions): Importer {
     else skipped.set(why, { count: 1, first: `${options.source}: ${at}` });
   };
   const jobOf = (raw: unknown, body: unknown): string | undefined => {
-    if (!options.jobFrom) return undefined;
+    // Without --job-from, an envelope's own `job` names the job.
+    if (!options.jobFrom) return raw !== body ? fieldOf(raw, "job") : undefined;
     const job = fieldOf(raw, options.jobFrom) ?? fieldOf(body, options.jobFrom);
     if (job === undefined) noJobField++;
     return job;
@@ -105,6 +106,7 @@ export function createImporter(options: ImportOptions): Importer {
     add({ value, at }) {
       objects++;
       const env = unwrap(value);
+      // --model names every object's model (a Replicate object may carry only a version hash).
       const model = options.model ?? env.model;
       if (env.status !== undefined && env.status >= 400) {
         if (env.receivedAt === undefined) return skip(at, "an error response with no time (add received_at to the envelope)");

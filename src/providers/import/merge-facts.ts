@@ -21,6 +21,7 @@ export function mergeFacts(a: JobObjectFacts, b: JobObjectFacts): { facts: JobOb
     running: terminal ? undefined : b.running === false || a.running === false ? false : (b.running ?? a.running),
     runSeconds: fromTerminal("runSeconds") ?? first("runSeconds"),
     units: fromTerminal("units"),
+    unitsAsked: first("unitsAsked"),
     error: fromTerminal("error"),
     errorDetail: fromTerminal("errorDetail"),
     createdAt: first("createdAt"),

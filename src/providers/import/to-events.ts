@@ -1,4 +1,4 @@
-import { parseTimestamp, type AttemptEvent, type FailureType } from "../../core/index.js";
+import { compareDecimal, parseDecimal, parseTimestamp, type AttemptEvent, type FailureType, type Units } from "../../core/index.js";
 import type { JobObjectFacts } from "../types.js";
 
 /** One attempt to write: a provider job's merged facts, or a refused create request. */
@@ -29,16 +29,39 @@ function micros(t: string): number {
   return typeof p === "string" ? Number.NaN : p.micros;
 }
 
+/**
+ * A quantity as the spec writes it, a JSON number, where the number is exactly the decimal the
+ * provider gave ("7.75" → 7.75); otherwise the exact text (more digits than a double holds).
+ */
+export function quantity(text: string): number | string {
+  const n = Number(text);
+  const exact = parseDecimal(text);
+  const back = Number.isFinite(n) ? parseDecimal(String(n)) : undefined;
+  return exact !== undefined && back !== undefined && compareDecimal(exact, back) === 0 ? n : text;
+}
+
+function quantities(units: Units): Units {
+  const out: Record<string, number | string> = {};
+  for (const [k, v] of Object.entries(units)) out[k] = typeof v === "string" ? quantity(v) : v;
+  return out;
+}
+
+function earliest(...times: (string | undefined)[]): string | undefined {
+  let best: string | undefined;
+  for (const t of times) if (t !== undefined && (best === undefined || micros(t) < micros(best))) best = t;
+  return best;
+}
+
 function latest(...times: (string | undefined)[]): string | undefined {
   let best: string | undefined;
   for (const t of times) if (t !== undefined && (best === undefined || micros(t) > micros(best))) best = t;
   return best;
 }
 
-/** When an attempt started: its creation time, else the first time anything says about it. */
+/** When an attempt started: its creation time, else the earliest time anything says about it. */
 function startOf(a: ImportedAttempt): string | undefined {
   const f = a.facts;
-  return a.rejected?.at ?? f?.createdAt ?? a.firstSeen ?? f?.startedAt ?? f?.completedAt ?? a.lastSeen;
+  return a.rejected?.at ?? f?.createdAt ?? earliest(a.firstSeen, f?.startedAt, f?.completedAt, a.lastSeen);
 }
 
 /**
@@ -83,6 +106,7 @@ export function attemptEvents(provider: string, attempts: readonly ImportedAttem
         ...(f.inputHash ? { input_hash: f.inputHash } : {}),
         ...(f.kind ? { kind: f.kind } : {}),
         ...(f.webhook ? { webhook: true } : {}),
+        ...(f.unitsAsked ? { units: quantities(f.unitsAsked) } : {}),
       });
       if (f.requestId) events.push({ ts: start, ...base, type: "created" });
       if (f.outcome === undefined) return;
@@ -93,8 +117,8 @@ export function attemptEvents(provider: string, attempts: readonly ImportedAttem
         ...base,
         type: "completed",
         outcome: f.outcome,
-        ...(f.runSeconds !== undefined ? { run_seconds: f.runSeconds } : {}),
-        ...(f.units && f.outcome === "succeeded" ? { units: f.units } : {}),
+        ...(f.runSeconds !== undefined ? { run_seconds: quantity(f.runSeconds) } : {}),
+        ...(f.units && f.outcome === "succeeded" ? { units: quantities(f.units) } : {}),
         ...(f.error ? { error: f.error } : {}),
       });
     });

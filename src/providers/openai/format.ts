@@ -71,6 +71,7 @@ function readVideo(obj: JsonObject): JobObjectFacts | string {
     ...(meaning.outcome ? { outcome: meaning.outcome } : {}),
     ...(meaning.running ? { running: true } : {}),
     ...(units ? { units } : {}),
+    ...(seconds !== undefined ? { unitsAsked: { video_second: seconds } } : {}),
     ...(failure ? { error: failure } : {}),
     ...(errorDetail ? { errorDetail } : {}),
     ...(createdAt ? { createdAt } : {}),
