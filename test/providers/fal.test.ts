@@ -45,6 +45,12 @@ describe("fal format", () => {
     assert.match(falFormat.readJobObject({ images: [] }) as string, /no 'request_id'/);
   });
 
+  it("reads a webhook body whose request is named only by the delivery's header", () => {
+    const facts = falFormat.readJobObject({ status: "OK", payload: { images: [{ url: "a" }] } }, { "x-fal-request-id": "r7" });
+    assert.deepEqual(facts, { requestId: "r7", outcome: "succeeded", units: { image: 1 } });
+    assert.match(falFormat.readJobObject({ status: "OK", payload: {} }) as string, /webhook body without 'request_id'/);
+  });
+
   it("never reads COMPLETED as a success: the outcome is not in a status", () => {
     const facts = falFormat.readJobObject({ status: "COMPLETED", request_id: "r2" });
     assert.deepEqual(facts, { requestId: "r2", running: false });

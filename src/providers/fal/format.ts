@@ -77,7 +77,8 @@ function readWebhook(obj: JsonObject, headers: Headers | undefined): JobObjectFa
   const ok = obj.status === "OK";
   const errorText = textOf(obj.error);
   const unmapped = presentFields(obj, [...UNMAPPED, "payload_error"]);
-  const base = { requestId: textOf(obj.request_id)!, ...(unmapped.length > 0 ? { unmapped } : {}) };
+  const requestId = textOf(obj.request_id) ?? headerOf(headers, "x-fal-request-id")!;
+  const base = { requestId, ...(unmapped.length > 0 ? { unmapped } : {}) };
   if (ok) {
     const units = unitsOf(obj.payload, headers);
     return { ...base, outcome: "succeeded", ...(units ? { units } : {}) };
@@ -120,7 +121,10 @@ function readJobObject(obj: unknown, headers?: Headers): JobObjectFacts | string
   const status = textOf(obj.status);
   const model = modelOfUrl(obj.status_url) ?? modelOfUrl(obj.response_url);
   const withModel = (f: JobObjectFacts): JobObjectFacts => (model && !f.model ? { ...f, model } : f);
-  if (textOf(obj.request_id) !== undefined && (status === "OK" || status === "ERROR")) return withModel(readWebhook(obj, headers));
+  // A webhook body names its request, or the delivery's headers do.
+  const webhookId = textOf(obj.request_id) ?? headerOf(headers, "x-fal-request-id");
+  if (webhookId !== undefined && (status === "OK" || status === "ERROR")) return withModel(readWebhook(obj, headers));
+  if (status === "OK" || status === "ERROR") return "a webhook body without 'request_id' (nor an x-fal-request-id header)";
   if (status === "IN_QUEUE" || status === "IN_PROGRESS" || status === "COMPLETED") return withModel(readStatus(obj));
   if (textOf(obj.request_id) !== undefined && status === undefined) return withModel({ requestId: textOf(obj.request_id)!, running: true });
   if (status !== undefined) return `unknown fal status '${status}'`;
