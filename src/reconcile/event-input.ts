@@ -1,4 +1,5 @@
-import { relative, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { auditFiles } from "../sources/audit-files.js";
 import { createAudit, isEventProblem, readEvent, type AttemptVisitor, type AuditOptions, type FailcostEvent, type Ledger, type LedgerQuery, type Policy, type Report } from "../core/index.js";
 import { resolvePolicies } from "../cli/resolve-policies.js";
@@ -46,18 +47,25 @@ export async function openLedgerAt(target: string, cwd: string): Promise<Ledger>
   throw new UsageError("--db: this build of failcost has no ledger adapters; read event files with --events instead");
 }
 
-/** Checks that exactly one of `--db` and `--events` was given. */
-export function checkInput(input: EventInput, example: string): void {
+/**
+ * Checks that at most one of `--db` and `--events` was given. With neither, the ledger is the
+ * default one, as `ingest` writes it: `$FAILCOST_DB`, else `./failcost.db` where it exists.
+ */
+export function checkInput(input: EventInput, example: string, where: { readonly cwd: string; readonly env: Readonly<Record<string, string | undefined>> }): EventInput {
   const files = input.events ?? [];
   if (input.db !== undefined && files.length > 0) throw new UsageError("give either --db or --events, not both");
-  if (input.db === undefined && files.length === 0) throw new UsageError(`give the events to read: --db LEDGER or --events FILES…, e.g. ${example}`);
+  if (input.db !== undefined || files.length > 0) return input;
+  const fromEnv = where.env.FAILCOST_DB;
+  if (fromEnv !== undefined && fromEnv !== "") return { ...input, db: fromEnv };
+  if (existsSync(resolve(where.cwd, "failcost.db"))) return { ...input, db: "failcost.db" };
+  throw new UsageError(`give the events to read: --db LEDGER or --events FILES… (no ./failcost.db here, and FAILCOST_DB is not set), e.g. ${example}`);
 }
 
 /** Streams every line of the event files, checked against spec §2, in file order. */
 export async function forEachFileEvent(files: readonly string[], cwd: string, visit: FileEventVisitor): Promise<void> {
   for (const f of files) {
     const path = resolve(cwd, f);
-    const file = relative(cwd, path) || path;
+    const file = f; // named as the user gave it
     await readJsonLines(path, (value, line, error) => {
       if (error !== undefined) return visit({ why: error }, { file, line });
       const r = readEvent(value);
@@ -110,8 +118,10 @@ export async function auditInput(input: EventInput, options: AuditInputOptions, 
       await ledger.scan({ ...ledgerQuery(a), duplicateWindowMicros: (a.duplicateWindowSeconds ?? 600) * 1_000_000 }, (e) => audit.addEvent(e.event, e.micros));
       report = audit.finish(visit);
     } else {
-      const files = (input.events ?? []).map((f) => resolve(options.cwd, f));
-      report = await auditFiles(files, { ...a, policies, ...(visit ? { visit } : {}), displayName: (p) => relative(options.cwd, p) || p });
+      const given = input.events ?? [];
+      const files = given.map((f) => resolve(options.cwd, f));
+      const names = new Map(files.map((p, k) => [p, given[k]!]));
+      report = await auditFiles(files, { ...a, policies, ...(visit ? { visit } : {}), displayName: (p) => names.get(p) ?? p });
     }
     if (!options.keepLedgerOpen) await ledger?.close();
     return { report, policies, ledger: options.keepLedgerOpen ? ledger : undefined };

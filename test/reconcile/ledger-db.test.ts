@@ -63,6 +63,21 @@ describe("--db", { skip: available ? false : "the ledger adapters are not in thi
     assert.equal(missing.code, 2);
   });
 
+  it("reads ./failcost.db without --db, as ingest writes it; says so where there is none", async () => {
+    const dir = makeWorkspace({ "bill.csv": BILL });
+    const none = await run(dir, "export", "events");
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /no \.\/failcost\.db here/);
+    await seed(`${dir}/failcost.db`);
+    const events = await run(dir, "export", "events");
+    assert.equal(events.code, 0, events.stderr);
+    assert.equal(events.stdout.trim().split("\n").length, ACME_EVENTS.length);
+    const fc = await run(dir, "forecast", "--seed", "1", "--runs", "10", "--json");
+    assert.equal(fc.code, 0, fc.stderr);
+    const rec = await run(dir, "reconcile", "--invoice", "bill.csv", "--json", "--dry-run");
+    assert.equal(rec.code, 0, rec.stderr);
+  });
+
   it("does the same on PostgreSQL", { skip: process.env.FAILCOST_TEST_PG ? false : "FAILCOST_TEST_PG is not set" }, async () => {
     const schema = `rec_${randomBytes(6).toString("hex")}`;
     const url = `${process.env.FAILCOST_TEST_PG!}${process.env.FAILCOST_TEST_PG!.includes("?") ? "&" : "?"}schema=${schema}`;

@@ -95,8 +95,7 @@ export async function exportCommand(args: unknown[], raw: Record<string, unknown
   const opts = raw as ExportCommandOptions;
   const format = args[0] as string;
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`export ${JSON.stringify(format)}: expected one of ${FORMATS.join(", ")}`);
-  const { input } = readInputOptions(opts);
-  checkInput(input, `failcost export ${format} --db failcost.db`);
+  const input = checkInput(readInputOptions(opts).input, `failcost export ${format} --db failcost.db`, io);
   if (format === "events" && opts.metadata !== undefined) throw new UsageError("--metadata is for export focus");
   return format === "focus" ? exportFocus(input, opts, io) : exportEvents(input, opts, io);
 }

@@ -20,8 +20,9 @@ export interface ForecastCommandOptions extends InputCommandOptions {
 /** `failcost forecast --jobs N --compare STRATEGY…`: what N jobs will cost, from a small trial, under each strategy. */
 export async function forecastCommand(_args: unknown[], raw: Record<string, unknown>, io: CliIo): Promise<number> {
   const opts = raw as ForecastCommandOptions;
-  const { input, audit } = readInputOptions(opts);
-  checkInput(input, `failcost forecast --db failcost.db --jobs 100000 --compare "retries=3,backoff=full" "retries=0"`);
+  const read = readInputOptions(opts);
+  const audit = read.audit;
+  const input = checkInput(read.input, `failcost forecast --db failcost.db --jobs 100000 --compare "retries=3,backoff=full" "retries=0"`, io);
   const jobs = parseCount("--jobs", opts.jobs ?? "1000", 1)!;
   const runs = parseCount("--runs", opts.runs, 2) ?? 100;
   const strategies: Strategy[] = [AS_IN_TRIAL];

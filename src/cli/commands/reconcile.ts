@@ -59,8 +59,9 @@ function checkFailOver(result: ReconcileResult, failOver: string | undefined): v
 export async function reconcile(_args: unknown[], raw: Record<string, unknown>, io: CliIo): Promise<number> {
   const opts = raw as ReconcileCommandOptions;
   if (opts.invoice === undefined) throw new UsageError("give the bill to check: --invoice FILE (CSV, FOCUS CSV, JSON or JSON Lines)");
-  const { input, audit } = readInputOptions(opts);
-  checkInput(input, "failcost reconcile --invoice usage.csv --db failcost.db");
+  const read = readInputOptions(opts);
+  const audit = read.audit;
+  const input = checkInput(read.input, "failcost reconcile --invoice usage.csv --db failcost.db", io);
   const map = parseColumnMap(opts.map);
   const tolerance = parseTolerance(opts.tolerance);
   if (opts.failOver !== undefined && (parseDecimal(opts.failOver) === undefined || parseDecimal(opts.failOver)!.units < 0n)) {
