@@ -1,4 +1,4 @@
-import { relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { Problem } from "../../core/index.js";
 import { StrictError, UsageError } from "../../errors.js";
 import { ingestFiles, type IngestResult } from "../../ledger/ingest-files.js";
@@ -7,6 +7,7 @@ import { openLedger } from "../../ledger/open-ledger.js";
 import type { CliIo } from "../io.js";
 import { parseCount } from "../options.js";
 import { compactCount, createProgressLine } from "../progress.js";
+import { probeFile } from "../../sources/read-lines.js";
 
 /** The ingest command's options, as parsed. */
 export interface IngestCommandOptions {
@@ -44,16 +45,20 @@ export async function ingest(args: unknown[], raw: Record<string, unknown>, io: 
   const batchSize = parseCount("--batch", opts.batch, 1);
   const { target, display } = resolveLedgerTarget(opts.db, io.cwd, io.env);
   const progress = opts.progress === false ? createProgressLine({ ...io, stderr: { write: () => true } }) : createProgressLine(io);
+  const paths = files.map((f) => resolve(io.cwd, f));
+  const given = new Map(paths.map((p, k) => [p, files[k]!]));
+  // Every file must be readable before a ledger is created: a typo makes no empty ledger.
+  for (const f of files) await probeFile(resolve(io.cwd, f));
   const ledger = await openLedger(target);
   let result: IngestResult;
   try {
     result = await ingestFiles(
       ledger,
-      files.map((f) => resolve(io.cwd, f)),
+      paths,
       {
         ...(batchSize !== undefined ? { batchSize } : {}),
         strict: opts.strict === true,
-        displayName: (p) => relative(io.cwd, p) || p,
+        displayName: (p) => given.get(p) ?? p,
         onProgress: (read, total, added, known) =>
           progress.update(`ingesting: ${total > 0 ? Math.floor((read / total) * 100) : 0}% (${compactCount(added)} new, ${compactCount(known)} known)`),
       },
