@@ -141,8 +141,18 @@ export function isPolicyError(e: unknown): e is PolicyError {
 
 /** The message of any thrown value. */
 export function messageOf(e: unknown): string {
+  // A file system error in a user's words, not Node's ("ENOENT: no such file or directory, open …").
+  const { code, syscall } = (e ?? {}) as { code?: unknown; syscall?: unknown };
+  if (typeof syscall === "string" && typeof code === "string" && code in FILE_ERRORS) return FILE_ERRORS[code]!;
   return e instanceof Error ? e.message : String(e);
 }
+
+const FILE_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: "no such file or folder",
+  EACCES: "permission denied",
+  EISDIR: "it is a folder",
+  ENOTDIR: "a part of the path is not a folder",
+};
 
 /** A ledger cannot be opened or used: not a ledger, a newer schema, a database that refused (exit 2). */
 export class LedgerError extends FailcostError {

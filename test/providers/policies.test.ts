@@ -101,6 +101,17 @@ describe("failcost policies", () => {
     assert.equal((await runCli(["policies", "show", "acme"], tmp)).code, 2);
   });
 
+  it("show --yaml works as `> policies/P.yaml` (the shell empties that file first)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "failcost-yaml-"));
+    mkdirSync(join(dir, "policies"));
+    writeFileSync(join(dir, "policies", "replicate.yaml"), "");
+    const r = await runCli(["policies", "show", "replicate", "--yaml"], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^provider: replicate$/m);
+    assert.match(r.stderr, /showing the policy failcost ships/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it("lets a user's file override the shipped policy for its provider", async () => {
     mkdirSync(join(tmp, "policies"), { recursive: true });
     writeFileSync(
