@@ -10,6 +10,14 @@ export function parseWhen(flag: string, value: string | undefined): number | und
   return at.micros;
 }
 
+/** Reads `--since` and `--until` together: each as `parseWhen`, and `--since` before `--until`. */
+export function parseSpan(since: string | undefined, until: string | undefined): { sinceMicros?: number; untilMicros?: number } {
+  const s = parseWhen("--since", since);
+  const u = parseWhen("--until", until);
+  if (s !== undefined && u !== undefined && s >= u) throw new UsageError(`--since ${since} is not before --until ${until}: nothing could match`);
+  return { ...(s !== undefined ? { sinceMicros: s } : {}), ...(u !== undefined ? { untilMicros: u } : {}) };
+}
+
 /** Reads a whole number option >= min. */
 export function parseCount(flag: string, value: string | undefined, min = 0): number | undefined {
   if (value === undefined) return undefined;

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { AuditOptions } from "../core/index.js";
-import { parseAmount, parseWhen } from "../cli/options.js";
+import { parseAmount, parseSpan } from "../cli/options.js";
 import type { EventInput } from "./event-input.js";
 
 /** The input and filter options that reconcile, forecast and export share, as parsed by commander. */
@@ -37,8 +37,7 @@ export function defineInputOptions(cmd: Command, { filters = true }: { filters?:
 
 /** Reads the shared options into the input and the audit's filters. */
 export function readInputOptions(opts: InputCommandOptions): { input: EventInput; audit: Omit<AuditOptions, "policies"> } {
-  const sinceMicros = parseWhen("--since", opts.since);
-  const untilMicros = parseWhen("--until", opts.until);
+  const { sinceMicros, untilMicros } = parseSpan(opts.since, opts.until);
   const windowMinutes = parseAmount("--window", opts.window) ?? 10;
   return {
     input: { ...(opts.db !== undefined ? { db: opts.db } : {}), events: opts.events ?? [] },

@@ -64,6 +64,16 @@ describe("failcost audit", () => {
     assert.equal(spawnCli(["audit", "--strict", "--json", "events.jsonl"], workspace()).code, 0);
   });
 
+  it("refuses --since not before --until, and says when the filters match nothing", () => {
+    const dir = workspace();
+    const r = spawnCli(["audit", "--since", "2026-11-02", "--until", "2026-11-01", "events.jsonl"], dir);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--since 2026-11-02 is not before --until 2026-11-01/);
+    const none = spawnCli(["audit", "--provider", "nosuch", "events.jsonl"], dir);
+    assert.equal(none.code, 0);
+    assert.match(none.stderr, /no attempt matches the filters/);
+  });
+
   it("problems name each file as it was given", async () => {
     const dir = workspace(["{oops"]);
     const outside = mkdtempSync(join(tmpdir(), "failcost-cwd-"));

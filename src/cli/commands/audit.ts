@@ -11,7 +11,7 @@ import { auditFiles } from "../../sources/audit-files.js";
 import { readJobEvents } from "../../sources/job-events.js";
 import type { CliIo } from "../io.js";
 import { useColor } from "../io.js";
-import { parseAmount, parseChoices, parseCount, parseWhen } from "../options.js";
+import { parseAmount, parseChoices, parseCount, parseSpan } from "../options.js";
 import { compactCount, createProgressLine } from "../progress.js";
 import { resolvePolicies } from "../resolve-policies.js";
 
@@ -48,8 +48,7 @@ export async function audit(args: unknown[], raw: Record<string, unknown>, io: C
   if (opts.db === undefined && files.length === 0) throw new UsageError("give the event files to audit, e.g. failcost audit logs/*.jsonl, or a ledger: --db failcost.db");
   const by = parseChoices<Dimension>("--by", opts.by, ["provider", "model", "day"]);
   const windowMinutes = parseAmount("--window", opts.window) ?? 10;
-  const sinceMicros = parseWhen("--since", opts.since);
-  const untilMicros = parseWhen("--until", opts.until);
+  const { sinceMicros, untilMicros } = parseSpan(opts.since, opts.until);
   const topJobs = parseCount("--top", opts.top) ?? 10;
   const threads = parseCount("--threads", opts.threads, 1);
   if (opts.db !== undefined && threads !== undefined) throw new UsageError("--threads is for auditing files; a ledger audit reads the database in one stream");
@@ -85,6 +84,8 @@ export async function audit(args: unknown[], raw: Record<string, unknown>, io: C
           },
         );
   progress.done();
+  const filtered = [opts.since, opts.until, opts.provider, opts.model].some((f) => f !== undefined);
+  if (filtered && report.attempts === 0) io.stderr.write("note: no attempt matches the filters (--since, --until, --provider, --model): check the names and dates\n");
   if (html && !ledger) await html.write(resolve(io.cwd, opts.html!), report, (jobs) => readJobEvents(paths, jobs));
   if (opts.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else io.stdout.write(renderTerminalReport(report, { by, color: useColor(io) }));

@@ -189,15 +189,15 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
     visit?.(audited, scales.money, currency);
   }
 
-  for (const [provider, n] of missing.policy) problems.push({ why: `no billing policy for provider '${provider}': ${n} attempts are not priced (add a policy file for it)`, provider });
-  for (const [provider, n] of missing.currency) problems.push({ why: `the policy for '${provider}' is in ${policies.get(provider)!.currency}, the report in ${currency}: ${n} attempts are not priced`, provider });
+  for (const [provider, n] of missing.policy) problems.push({ why: `no billing policy for provider '${provider}': ${n === 1 ? "1 attempt is" : `${n} attempts are`} not priced (add a policy file for it)`, provider });
+  for (const [provider, n] of missing.currency) problems.push({ why: `the policy for '${provider}' is in ${policies.get(provider)!.currency}, the report in ${currency}: ${n === 1 ? "1 attempt is" : `${n} attempts are`} not priced`, provider });
   for (const [key, n] of missing.price) {
     const [provider, model] = key.split("\u0000");
     const fromUser = policies.get(provider!)?.prices_from_user === true;
     problems.push({
       why: fromUser
-        ? `no price for model '${model}' in the '${provider}' policy: prices must come from you (no source gives them); ${n} attempts are not priced (write a policy file for '${provider}' with prices: see failcost policies show ${provider})`
-        : `no price in the '${provider}' policy matches model '${model}': ${n} attempts are not priced (add a "*" default or a matching glob)`,
+        ? `no price for model '${model}' in the '${provider}' policy: prices must come from you (no source gives them); ${n === 1 ? "1 attempt is" : `${n} attempts are`} not priced (write a policy file for '${provider}' with prices: see failcost policies show ${provider})`
+        : `no price in the '${provider}' policy matches model '${model}': ${n === 1 ? "1 attempt is" : `${n} attempts are`} not priced (add a "*" default or a matching glob)`,
       provider,
     });
   }
