@@ -88,7 +88,11 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   const route = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     if (req.method !== "GET" && req.method !== "HEAD") return send(res, 405, "text/plain; charset=utf-8", "method not allowed", { allow: "GET, HEAD" });
     const filter = readFilter(url.searchParams);
-    if ("problem" in filter) return json(res, 400, { status: "error", message: filter.problem });
+    if ("problem" in filter) {
+      // The page itself gets words a person reads (plain text: nothing in it is markup); the API, JSON.
+      if (url.pathname === "/") return send(res, 400, "text/plain; charset=utf-8", `failcost dashboard: ${filter.problem}\nOpen / without that filter, or fix it in the address.\n`);
+      return json(res, 400, { status: "error", message: filter.problem });
+    }
     switch (url.pathname) {
       case "/": {
         const s = store.ask(filter);

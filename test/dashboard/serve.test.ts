@@ -85,6 +85,10 @@ describe("failcost serve over a real SQLite ledger", () => {
     );
     assert.equal((await status(`${dash.url}api/job`)).status, 400);
     assert.equal((await status(`${dash.url}api/view?from=2026-02-30`)).status, 400);
+    const page = await fetch(`${dash.url}?from=2026-13-01`);
+    assert.equal(page.status, 400);
+    assert.match(page.headers.get("content-type") ?? "", /^text\/plain/);
+    assert.match(await page.text(), /^failcost dashboard: .*\nOpen \/ without that filter/);
   });
 
   it("answers only to local host names, and only GET", async () => {
