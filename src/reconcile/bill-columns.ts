@@ -31,6 +31,8 @@ export interface ColumnPlan {
   readonly focus: boolean;
   /** FOCUS only: the end of the charge period. */
   readonly endColumn?: string;
+  /** FOCUS only: where a row's `x_RequestId` is empty, its `ResourceId` names the request. */
+  readonly idFallbackColumn?: string;
   readonly ignored: readonly string[];
 }
 
@@ -86,6 +88,7 @@ export function planColumns(header: readonly string[], map: Partial<Record<BillF
     throw new FileError(`${file}: cannot tell which column holds ${what}; the bill's columns are: ${header.join(", ") || "(none)"}. Name them with --map ${hint}`, file);
   }
   const endColumn = focus && present.has("ChargePeriodEnd") ? "ChargePeriodEnd" : undefined;
-  const used = new Set<string>([...Object.values(columns), ...(endColumn ? [endColumn] : [])]);
-  return { columns, focus, ...(endColumn ? { endColumn } : {}), ignored: focus ? [] : header.filter((h) => !used.has(h)) };
+  const idFallbackColumn = focus && map.id === undefined && columns.id === "x_RequestId" && present.has("ResourceId") ? "ResourceId" : undefined;
+  const used = new Set<string>([...Object.values(columns), ...(endColumn ? [endColumn] : []), ...(idFallbackColumn ? [idFallbackColumn] : [])]);
+  return { columns, focus, ...(endColumn ? { endColumn } : {}), ...(idFallbackColumn ? { idFallbackColumn } : {}), ignored: focus ? [] : header.filter((h) => !used.has(h)) };
 }

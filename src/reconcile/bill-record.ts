@@ -100,7 +100,8 @@ export function readBillRecord(cell: CellReader, origin: RowOrigin, ctx: RecordC
     }
   }
   const job = get("job");
-  const requestId = get("id");
+  const fallback = ctx.plan.idFallbackColumn;
+  const requestId = get("id") ?? (fallback !== undefined ? text(cell(fallback)) : undefined);
   if (requestId === undefined && (job === undefined || attempt === undefined)) {
     const c = col("id") ?? "id";
     problems.push({ origin, column: c, why: `${c} (id): no request id; the charge cannot be matched to an attempt`, kind: "note" });

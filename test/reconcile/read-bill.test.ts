@@ -90,6 +90,12 @@ describe("reading a bill", () => {
     assert.match(b.problems[0]!.why, /no request id/);
   });
 
+  it("takes a FOCUS row's ResourceId where its x_RequestId is empty", async () => {
+    const b = await read(bill("fx.csv", "BilledCost,BillingCurrency,ChargePeriodStart,ResourceId,x_RequestId\n0.01,USD,2026-11-01T10:00:00Z,r1,\n0.02,USD,2026-11-01T10:00:00Z,res-2,r2\n"));
+    assert.deepEqual(b.rows.map((r) => r.requestId), ["r1", "r2"]);
+    assert.equal(b.problems.length, 0);
+  });
+
   it("reads a date-time without a zone as UTC, with a note", async () => {
     const b = await read(bill("b.csv", "id,amount,time\nr1,0.1,2026-11-01 10:00:00\n"));
     assert.equal(b.rows[0]!.micros, Date.UTC(2026, 10, 1, 10) * 1000);
