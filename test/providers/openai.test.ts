@@ -23,6 +23,7 @@ describe("openai format", () => {
       [403, err("unsupported_country_region_territory", "request_forbidden"), "auth"],
       [404, err("model_not_found", "invalid_request_error"), "invalid_input"],
       [500, err(null, "server_error", "The server had an error while processing your request."), "other"],
+      [503, err(null, "server_error", "The server is overloaded."), "unavailable"],
       [503, err(null, "service_unavailable"), "unavailable"],
       [503, {}, "unavailable"],
       [429, "Too Many Requests", "rate_limit"],

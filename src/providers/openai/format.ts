@@ -48,7 +48,10 @@ export function classifyOpenAiCode(error: JsonObject | undefined): FailureType |
  * the status (a 429 `insufficient_quota` is `auth`), else spec §2's mapping.
  */
 function classifyError(status: number, body: unknown): FailureType {
-  return classifyOpenAiCode(errorOf(body)) ?? failureTypeOfStatus(status) ?? "other";
+  const byCode = classifyOpenAiCode(errorOf(body));
+  // A generic `server_error` says less than its status: a 503 is `unavailable`, a 500 `other`.
+  if (byCode === undefined || byCode === "other") return failureTypeOfStatus(status) ?? byCode ?? "other";
+  return byCode;
 }
 
 function readVideo(obj: JsonObject): JobObjectFacts | string {
