@@ -3,7 +3,7 @@ import { ZERO } from "../core/index.js";
 import type { GuardRefusal } from "../errors.js";
 import { abortReason } from "./clock.js";
 import { secondsBetween } from "./events.js";
-import { gate } from "./gate.js";
+import { gate, passed } from "./gate.js";
 import type { GuardCore } from "./guard-core.js";
 import { bufferResponse, jsonResponse, neverSent, raceAbort, readOutgoing, type Buffered, type Outgoing } from "./http.js";
 import { inputHash } from "./input-hash.js";
@@ -126,6 +126,7 @@ export async function handleCreate(core: GuardCore, r: Routed, input: RequestInf
     }
     // A caller (or job) that gave up while the gate held the request back sends nothing.
     if (signal?.aborted) {
+      passed(core, g);
       if (g.reservation) core.s.budget?.settle(g.reservation, ZERO);
       throw abortReason(signal);
     }
@@ -137,6 +138,7 @@ export async function handleCreate(core: GuardCore, r: Routed, input: RequestInf
       headers = h;
     }
     const att = core.newAttempt(job, { provider, model, shape, base: r.base, inputHash: hash, kind, unitsAsked, headers });
+    passed(core, g);
     att.reservation = g.reservation;
     core.record(att, "submitted", {
       input_hash: hash,

@@ -17,7 +17,15 @@ export interface GateRequest {
 }
 
 /** Sent, with the money held for it; or refused, with the error to report. */
-export type GateResult = { readonly ok: true; readonly reservation: Reservation | undefined } | { readonly ok: false; readonly error: GuardRefusal };
+export type GateResult = { readonly ok: true; readonly reservation: Reservation | undefined; readonly passing?: string } | { readonly ok: false; readonly error: GuardRefusal };
+
+/** The create the gate let through is booked (or dropped): it no longer counts as passing. */
+export function passed(core: GuardCore, g: GateResult): void {
+  if (!g.ok || g.passing === undefined) return;
+  const n = (core.passing.get(g.passing) ?? 1) - 1;
+  if (n > 0) core.passing.set(g.passing, n);
+  else core.passing.delete(g.passing);
+}
 
 const RETRY_WORDS: Record<RetryRefusal, string> = {
   attempts: "the attempt cap is reached",
@@ -62,12 +70,14 @@ async function checkRetry(core: GuardCore, job: JobState, req: GateRequest): Pro
 
 function checkDuplicate(core: GuardCore, job: JobState, req: GateRequest): GuardRefusal | undefined {
   const other = core.book.liveDuplicates(req.inputHash, core.now() - core.s.duplicateWindowMs)[0];
-  if (!other) return undefined;
+  const passing = (core.passing.get(req.inputHash) ?? 0) > 0;
+  if (!other && !passing) return undefined;
+  const otherJob = other ? other.job.key : job.key;
   if (core.s.duplicateAction === "refuse") {
-    return new DuplicateInputError(`failcost guard: job '${job.key}' not sent: the same input is in flight or done in job '${other.job.key}'`, job.key, other.job.key);
+    return new DuplicateInputError(`failcost guard: job '${job.key}' not sent: the same input is ${other ? `in flight or done in job '${otherJob}'` : "being sent at this moment"}`, job.key, otherJob);
   }
   core.stats.duplicatesFlagged++;
-  core.notice({ kind: "duplicate_input", job: job.key, otherJob: other.job.key, inputHash: req.inputHash });
+  core.notice({ kind: "duplicate_input", job: job.key, otherJob, inputHash: req.inputHash });
   return undefined;
 }
 
@@ -115,5 +125,7 @@ export async function gate(core: GuardCore, job: JobState, req: GateRequest): Pr
   if (dup) return { ok: false, error: dup };
   const held = reserve(core, job, req);
   if (held instanceof GuardRefusal) return { ok: false, error: held };
-  return { ok: true, reservation: held };
+  // Until the caller books the attempt (`passed`), a create with the same input sees this one.
+  core.passing.set(req.inputHash, (core.passing.get(req.inputHash) ?? 0) + 1);
+  return { ok: true, reservation: held, passing: req.inputHash };
 }

@@ -211,6 +211,26 @@ describe("the guard's protections", () => {
     await flag.close();
     await refuse.close();
   });
+
+  it("sees two creates of one input sent at the same moment: one goes, the other is refused", async () => {
+    const refuse = createGuard({ policies: quickPolicies(), endpoints: fake.endpoints, duplicates: { action: "refuse" } });
+    const before = fake.stats.creates;
+    const results = await Promise.allSettled(
+      ["e", "f"].map((key) =>
+        refuse.job(key, async () => {
+          const r = await create(refuse.fetch, fake.urls.replicate, "same input, same moment");
+          if (!r.ok) throw new Error(`HTTP ${r.status}`);
+        }),
+      ),
+    );
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ["fulfilled", "rejected"],
+    );
+    assert.ok(isDuplicateInputError((results[1] as PromiseRejectedResult).reason));
+    assert.equal(fake.stats.creates - before, 1);
+    await refuse.close();
+  });
 });
 
 describe("retries", () => {
