@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { setMaxListeners } from "node:events";
 import { attemptCost, failureTypeOfStatus, parseDecimal, type AttemptEvent, type Decimal, type FailureType, type Outcome, type Policy, type Units } from "../core/index.js";
 import type { JobObjectFacts } from "../providers/types.js";
 import type { BudgetBook } from "./budget-book.js";
@@ -80,6 +81,8 @@ export class GuardCore {
     readonly stats: GuardStats,
   ) {
     this.eventClock = new EventClock(() => s.clock.now());
+    // Every tracked orphan waits on this signal: any number of listeners is expected, not a leak.
+    setMaxListeners(0, this.closing.signal);
   }
 
   now(): number {
