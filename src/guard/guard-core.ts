@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { setMaxListeners } from "node:events";
 import { attemptCost, failureTypeOfStatus, parseDecimal, type AttemptEvent, type Decimal, type FailureType, type Outcome, type Policy, type Units } from "../core/index.js";
+import { quantities, quantity } from "../providers/quantity.js";
 import type { JobObjectFacts } from "../providers/types.js";
 import type { BudgetBook } from "./budget-book.js";
 import type { Clock } from "./clock.js";
@@ -188,8 +189,8 @@ export class GuardCore {
     att.outcome = c.outcome;
     this.record(att, "completed", {
       outcome: c.outcome,
-      ...(c.runSeconds !== undefined ? { run_seconds: c.runSeconds } : {}),
-      ...(c.units !== undefined ? { units: c.units } : {}),
+      ...(c.runSeconds !== undefined ? { run_seconds: quantity(c.runSeconds) } : {}),
+      ...(c.units !== undefined ? { units: quantities(c.units) } : {}),
       ...(c.error !== undefined ? { error: c.error } : {}),
     });
     this.settle(att, c.outcome, { failure: c.error, runSeconds: c.runSeconds, units: c.units });

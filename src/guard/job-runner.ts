@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { JobTimeoutError } from "../errors.js";
 import { timeoutAttempt } from "./create-exchange.js";
 import type { GuardCore, JobRun } from "./guard-core.js";
@@ -59,6 +60,8 @@ export async function runJob<T>(core: GuardCore, sink: EventSink | undefined, ke
   }
   state.runs++;
   const controller = new AbortController();
+  // SDKs add a listener to the job's signal for each request of a long poll: not a leak.
+  setMaxListeners(0, controller.signal);
   const run: JobRun = { state, signal: controller.signal, attempts: [], timedOut: false };
   const timeoutMs = options.timeoutSeconds !== undefined ? options.timeoutSeconds * 1000 : core.s.timeoutMs;
   const stopTimer = new AbortController();

@@ -96,7 +96,7 @@ describe("timeouts without orphans", () => {
       const seen = types(sink);
       assert.deepEqual([...seen.slice(1, 3)].sort(), ["client_timeout", "created"]);
       assert.deepEqual([seen[0], seen[3], seen.length], ["submitted", "completed succeeded", 4]);
-      assert.deepEqual((sink.ofType("completed")[0] as { units?: unknown }).units, { video_second: "8" });
+      assert.deepEqual((sink.ofType("completed")[0] as { units?: unknown }).units, { video_second: 8 });
       assert.equal(guard.stats().tracked, 1);
     } finally {
       await fake.close();

@@ -1,4 +1,5 @@
-import { compareDecimal, parseDecimal, parseTimestamp, type AttemptEvent, type FailureType, type Units } from "../../core/index.js";
+import { parseTimestamp, type AttemptEvent, type FailureType } from "../../core/index.js";
+import { quantities, quantity } from "../quantity.js";
 import type { JobObjectFacts } from "../types.js";
 
 /** One attempt to write: a provider job's merged facts, or a refused create request. */
@@ -27,23 +28,6 @@ export interface AttemptEvents {
 function micros(t: string): number {
   const p = parseTimestamp(t);
   return typeof p === "string" ? Number.NaN : p.micros;
-}
-
-/**
- * A quantity as the spec writes it, a JSON number, where the number is exactly the decimal the
- * provider gave ("7.75" → 7.75); otherwise the exact text (more digits than a double holds).
- */
-export function quantity(text: string): number | string {
-  const n = Number(text);
-  const exact = parseDecimal(text);
-  const back = Number.isFinite(n) ? parseDecimal(String(n)) : undefined;
-  return exact !== undefined && back !== undefined && compareDecimal(exact, back) === 0 ? n : text;
-}
-
-function quantities(units: Units): Units {
-  const out: Record<string, number | string> = {};
-  for (const [k, v] of Object.entries(units)) out[k] = typeof v === "string" ? quantity(v) : v;
-  return out;
 }
 
 function earliest(...times: (string | undefined)[]): string | undefined {
