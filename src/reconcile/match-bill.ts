@@ -2,7 +2,7 @@ import { pow10, type AttemptVisitor, type AuditedAttempt, type ChargedEvent } fr
 import type { Bill, BillRow } from "./bill.js";
 import { classify, type AttemptFacts, type MissingTally, type ReconcileOptions } from "./classify-bill.js";
 import type { ReconcileResult } from "./reconcile-result.js";
-import { toleranceScale, withinTolerance } from "./tolerance.js";
+import { toleranceScale } from "./tolerance.js";
 
 export type { ReconcileOptions } from "./classify-bill.js";
 
@@ -115,7 +115,9 @@ export function createReconciler(bill: Bill, options: ReconcileOptions): Reconci
         t.low += a.priced.low;
         t.high += a.priced.high;
         const low = a.priced.low * pow10(m - s);
-        if (!withinTolerance(-low, low, options.tolerance, m)) t.unexplained += low;
+        // A charge left off the bill is unexplained whole, as one the ledger never saw: the
+        // tolerance is for amounts that disagree, not for charges on one side only.
+        t.unexplained += low;
         if (t.items.length < MAX_MISSING_LISTED) {
           t.items.push(factsOf(a));
           t.requestIds.push(ids[0] ?? null);

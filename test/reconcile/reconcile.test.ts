@@ -81,6 +81,9 @@ describe("reconcile", () => {
     assert.equal(later.json.classes.missing.count, 2);
     const other = await reconcileJson(dir, "--invoice", "bill.csv", "--provider", "someone-else");
     assert.equal(other.json.classes.missing.count, 0);
+    // A charge left off the bill is unexplained whole, even under an absolute tolerance larger than it.
+    const tolerant = await reconcileJson(dir, "--invoice", "bill.csv", "--tolerance", "0.02");
+    assert.equal(tolerant.json.classes.missing.unexplained, "0.048");
   });
 
   it("nets credits and refunds into their request id", async () => {
