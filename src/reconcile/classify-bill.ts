@@ -147,6 +147,8 @@ export function classify(bill: Bill, options: ReconcileOptions, g: Gathered): { 
 
   const matchedProviders = new Set<string>();
   let unwritten = 0;
+  let alreadyCharged = 0;
+  let corrected = 0;
   for (const [key, all] of g.byId) {
     const byAttempt = key.startsWith("\u0000");
     const id = byAttempt ? null : key;
@@ -181,9 +183,21 @@ export function classify(bill: Bill, options: ReconcileOptions, g: Gathered): { 
       const t = r.micros ?? a.at;
       byTime.set(t, (byTime.get(t) ?? 0n) + unitsAt(r.amount, m));
     }
-    for (const [t, amount] of byTime) {
-      charges.push({ type: "charged", ts: iso(t), provider: a.provider, model: a.model, job: a.job, attempt: a.attempt, request_id: rid, amount: money(amount), currency });
+    if (a.charged === undefined) {
+      for (const [t, amount] of byTime) {
+        charges.push({ type: "charged", ts: iso(t), provider: a.provider, model: a.model, job: a.job, attempt: a.attempt, request_id: rid, amount: money(amount), currency });
+      }
+      continue;
     }
+    // The ledger already holds charges for it (an earlier bill): write only what changes the
+    // total to this bill's, so a corrected bill replaces the figure instead of adding to it.
+    const delta = net - up(a.charged);
+    if (delta === 0n) {
+      alreadyCharged++;
+      continue;
+    }
+    corrected++;
+    charges.push({ type: "charged", ts: iso(Math.max(...byTime.keys())), provider: a.provider, model: a.model, job: a.job, attempt: a.attempt, request_id: rid, amount: money(delta), currency });
   }
 
   for (const r of g.noId) {
@@ -230,6 +244,8 @@ export function classify(bill: Bill, options: ReconcileOptions, g: Gathered): { 
   const duplicateRows = bill.problems.filter((p) => p.kind === "duplicate_row").length;
   for (const p of bill.problems) problems.push({ file: p.origin.file, line: p.origin.line, ...(p.column !== undefined ? { column: p.column } : {}), kind: p.kind, why: `${describeOrigin(p.origin)}: ${p.why}` });
   if (bill.rows.some((r) => r.currency === undefined)) problems.push({ kind: "note", why: `the bill has no currency column: its amounts are read as ${currency} (say otherwise with --currency)` });
+  if (alreadyCharged > 0) problems.push({ kind: "note", why: `${alreadyCharged} charges were already in the ledger with the same totals: nothing to write for them` });
+  if (corrected > 0) problems.push({ kind: "note", why: `${corrected} charges differ from what the ledger already holds for them (an earlier bill): the difference is written, so the ledger's total becomes this bill's` });
   if (unwritten > 0) problems.push({ kind: "note", why: `${unwritten} charges matched by job and attempt to attempts without a request id are not written back (a charged event needs one)` });
   if (g.since === undefined && g.until === undefined && bill.rows.length > 0) problems.push({ kind: "note", why: "the bill has no dates: every attempt of its providers in the ledger is expected on it (give --since and --until for its period)" });
   if (bill.ignoredColumns.length > 0) problems.push({ kind: "note", why: `columns not read: ${bill.ignoredColumns.join(", ")}` });

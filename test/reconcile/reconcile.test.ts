@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { ReconcileItem, ReconcileResult } from "../../src/reconcile/reconcile-result.js";
@@ -114,10 +114,21 @@ describe("reconcile", () => {
     assert.equal(audit.billed, "0.0751");
     assert.equal(audit.range.billed_high, "0.0751", "charged attempts have no range");
     assert.equal(audit.unmatched_charges.count, 0);
-    // Reconciling again with the charges in the input gives the same classes and the same events.
+    // Reconciling again with the charges in the input gives the same classes and nothing to write.
     const again = await run(dir, "reconcile", "--events", "events.jsonl", "charges.jsonl", "--invoice", "bill.csv", "--json", "--charges-out", "again.jsonl");
-    assert.equal((JSON.parse(again.stdout) as ReconcileResult).totals.unexplained, "0.503");
-    assert.equal(readFileSync(join(dir, "again.jsonl"), "utf8"), readFileSync(join(dir, "charges.jsonl"), "utf8"));
+    const againJson = JSON.parse(again.stdout) as ReconcileResult;
+    assert.equal(againJson.totals.unexplained, "0.503");
+    assert.equal(readFileSync(join(dir, "again.jsonl"), "utf8"), "");
+    assert.ok(againJson.problems.some((p) => /6 charges were already in the ledger with the same totals/.test(p.why)));
+    // A corrected bill (r7 0.003 → 0.002) writes the difference only: the total becomes the new bill's.
+    writeFileSync(join(dir, "fixed.csv"), BILL.replace("r7,0.003", "r7,0.002"));
+    assert.ok(BILL.includes("r7,0.003"));
+    const fixed = await run(dir, "reconcile", "--events", "events.jsonl", "charges.jsonl", "--invoice", "fixed.csv", "--charges-out", "fixed.jsonl");
+    assert.equal(fixed.code, 0, fixed.stderr);
+    const delta = readFileSync(join(dir, "fixed.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, string>);
+    assert.deepEqual(delta.map((c) => [c.request_id, c.amount]), [["r7", "-0.001"]]);
+    const after = JSON.parse((await run(dir, "audit", "events.jsonl", "charges.jsonl", "fixed.jsonl", "--json")).stdout);
+    assert.equal(after.billed, "0.0741");
   });
 
   it("writes nothing back and exits 1 when the bill has bad rows, naming line and column", async () => {
