@@ -88,6 +88,13 @@ describe("forecast", () => {
     assert.equal(trial!.waste_by_cause.unavailable, trial!.waste.expected);
   });
 
+  it("backoff changes time, never money: strategies that differ only in backoff cost exactly the same", async () => {
+    const dir = workspace(FLAT_POLICY, retryTrial(700, 70));
+    const f = await forecastJson(dir, "--jobs", "1000", "--seed", "1", "--runs", "5", "--compare", "retries=3,backoff=none", "retries=3,backoff=expo", "retries=3,backoff=full", "retries=3,backoff=decorrelated");
+    const [, ...kinds] = f.strategies;
+    assert.equal(new Set(kinds.map((k) => `${k.billed.expected}/${k.waste.expected}`)).size, 1, kinds.map((k) => k.billed.expected).join(" "));
+  });
+
   it("fits rates per provider and model with intervals, and applies the trial-size rule", async () => {
     const big = await forecastJson(workspace(FLAT_POLICY, retryTrial(700, 70)), "--jobs", "1000", "--seed", "1");
     const g = big.trial[0]!;

@@ -134,6 +134,9 @@ export function simulateRun(models: readonly GroupModel[], strategy: Strategy, j
   const totalWeight = weights.reduce((a, b) => a + b, 0);
   const shares = weights.map((w) => w / totalWeight);
   const drawn = models.map((m) => drawParameters(m.trial, prng));
+  // Waiting times draw from their own stream, so strategies that differ only in backoff see the
+  // same outcomes (common random numbers): backoff changes time, never money.
+  const timing = prng.fork();
   const resolved = models.map((m) => resolve(strategy, m.trial));
   const gaps = models.map((m) => m.trial.retryGaps);
   const totals: RunTotals = { jobs, billedLow: 0n, billedHigh: 0n, useful: 0n, wasteByCause: new Map(), billedPerJob: new Moments(), wastePerJob: new Moments(), succeeded: 0, attempts: 0, polls: 0, seconds: [] };
@@ -187,7 +190,7 @@ export function simulateRun(models: readonly GroupModel[], strategy: Strategy, j
   for (let j = 0; j < jobs; j++) {
     const g = pick(shares, prng);
     const r = resolved[g]!;
-    const backoff = r.backoff?.(prng);
+    const backoff = r.backoff?.(timing);
     let billed = 0n;
     let used = 0n;
     let done = false;
@@ -216,7 +219,7 @@ export function simulateRun(models: readonly GroupModel[], strategy: Strategy, j
       if (!r.retryOn.has(a.failure)) break;
       if (n < r.attempts) {
         const gapList = gaps[g]!;
-        seconds += backoff ? backoff.delay(n) : gapList.length > 0 ? gapList[prng.int(gapList.length)]! : 0;
+        seconds += backoff ? backoff.delay(n) : gapList.length > 0 ? gapList[timing.int(gapList.length)]! : 0;
       }
     }
     if (prng.next() < drawn[g]!.duplicateRate) {
