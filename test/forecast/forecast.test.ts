@@ -156,6 +156,8 @@ describe("forecast", () => {
       ["backoff=wild", /backoff=wild: expected one of none, expo, full, equal, decorrelated/],
       ["colour=red", /'colour' is not a strategy key/],
       ["cancel", /cancel needs a timeout/],
+      ["retries=3,retries=4", /'retries' is given twice/],
+      [" ", /an empty strategy/],
     ] as const) {
       const r = await run(dir, "forecast", "--events", "events.jsonl", "--policies", "flat.yaml", "--compare", bad);
       assert.equal(r.code, 2, bad);

@@ -43,11 +43,16 @@ function seconds(key: string, v: string): number | string {
  */
 export function parseStrategy(text: string): Strategy | string {
   const out: { -readonly [K in keyof Strategy]: Strategy[K] } = { label: text };
-  for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+  const parts = text.split(",").map((p) => p.trim()).filter(Boolean);
+  if (parts.length === 0) return `an empty strategy: give keys such as retries=3,backoff=full (keys: ${KEYS.join(", ")})`;
+  const seen = new Set<string>();
+  for (const part of parts) {
     const eq = part.indexOf("=");
     const key = eq < 0 ? part : part.slice(0, eq);
     const value = eq < 0 ? "" : part.slice(eq + 1);
     if (!(KEYS as readonly string[]).includes(key)) return `'${key}' is not a strategy key (keys: ${KEYS.join(", ")})`;
+    if (seen.has(key)) return `'${key}' is given twice`;
+    seen.add(key);
     switch (key) {
       case "retries": {
         const n = Number(value);
