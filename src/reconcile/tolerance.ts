@@ -16,12 +16,19 @@ export function parseTolerance(text: string | undefined): Tolerance {
   if (text === undefined) return DEFAULT_TOLERANCE;
   let absolute: Decimal = ZERO;
   let percent: Decimal | undefined;
+  let amounts = 0;
+  const bad = (): UsageError => new UsageError(`--tolerance ${JSON.stringify(text)}: expected an amount (0.001), a percentage (1%), or one of each (0.001,1%)`);
   for (const part of text.split(",").map((p) => p.trim())) {
     const pct = part.endsWith("%");
     const d = parseDecimal(pct ? part.slice(0, -1) : part);
-    if (!d || d.units < 0n || part === "") throw new UsageError(`--tolerance ${JSON.stringify(text)}: expected an amount (0.001), a percentage (1%), or both (0.001,1%)`);
-    if (pct) percent = d;
-    else absolute = d;
+    if (!d || d.units < 0n || part === "") throw bad();
+    if (pct) {
+      if (percent !== undefined) throw bad();
+      percent = d;
+    } else {
+      if (amounts++ > 0) throw bad();
+      absolute = d;
+    }
   }
   return { absolute, percent };
 }

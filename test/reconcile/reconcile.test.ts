@@ -55,6 +55,7 @@ describe("reconcile", () => {
     assert.equal((await reconcileJson(dir, "--invoice", "bill.csv", "--tolerance", "0.003")).json.classes.mismatch.count, 0);
     assert.equal((await reconcileJson(dir, "--invoice", "bill.csv", "--tolerance", "0.0001,1%")).json.classes.mismatch.count, 1);
     assert.equal((await run(dir, "reconcile", "--events", "events.jsonl", "--invoice", "bill.csv", "--tolerance", "-1")).code, 2);
+    assert.equal((await run(dir, "reconcile", "--events", "events.jsonl", "--invoice", "bill.csv", "--tolerance", "1%,2%")).code, 2);
   });
 
   it("exits 1 when the unexplained difference is over --fail-over, for CI", async () => {
