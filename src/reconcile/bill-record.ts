@@ -41,7 +41,7 @@ export interface RecordContext {
  * the currency an ISO 4217 code, the time a date or date-time. A row that fails is a `bad_row`
  * problem naming its line and column; notes say what was read generously.
  */
-export function readBillRecord(cell: CellReader, origin: RowOrigin, ctx: RecordContext): { row?: BillRow; problems: BillProblem[] } {
+export function readBillRecord(cell: CellReader, origin: RowOrigin, ctx: RecordContext): { row?: BillRow; problems: BillProblem[]; badRowId?: string } {
   const problems: BillProblem[] = [];
   const col = (f: BillField): string | undefined => ctx.plan.columns[f];
   const get = (f: BillField): string | undefined => {
@@ -107,7 +107,7 @@ export function readBillRecord(cell: CellReader, origin: RowOrigin, ctx: RecordC
     problems.push({ origin, column: c, why: `${c} (id): no request id; the charge cannot be matched to an attempt`, kind: "note" });
   }
 
-  if (problems.some((p) => p.kind === "bad_row") || amount === undefined) return { problems };
+  if (problems.some((p) => p.kind === "bad_row") || amount === undefined) return { problems, ...(requestId !== undefined ? { badRowId: requestId } : {}) };
   return {
     row: { origin, requestId, amount, currency, micros, endMicros, provider: get("provider"), model: get("model"), job, attempt },
     problems,

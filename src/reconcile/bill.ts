@@ -55,6 +55,8 @@ export interface Bill {
   readonly ignoredColumns: readonly string[];
   /** How many rows the file had (good, bad and duplicates). */
   readonly rowCount: number;
+  /** Request ids of bad rows, where readable: on the bill, though unread, so never `missing`. */
+  readonly badRowIds?: readonly string[];
 }
 
 /** Where a row is, as people read it: `bill.csv:7` or `bill.json item 3`. */

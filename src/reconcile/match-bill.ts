@@ -76,6 +76,7 @@ export function createReconciler(bill: Bill, options: ReconcileOptions): Reconci
       else byId.set(key, [r]);
     }
   }
+  const unreadIds = new Set(bill.badRowIds ?? []);
   const span = billPeriod(bill.rows);
   const since = options.sinceMicros ?? span?.[0];
   const until = options.untilMicros ?? span?.[1];
@@ -104,6 +105,8 @@ export function createReconciler(bill: Bill, options: ReconcileOptions): Reconci
         if (byId.has(key)) match(key);
       }
       if (f) continue;
+      // On the bill in a row that could not be read (reported as a bad row): not missing.
+      if (ids.some((id) => unreadIds.has(id))) continue;
       // Not on this bill: missing if the bill should cover it and the policy says it is charged.
       if (a.charged !== undefined || !a.priced) continue;
       const start = a.state.start;

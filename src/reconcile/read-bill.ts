@@ -21,6 +21,7 @@ export interface ReadBillOptions {
 class RowCollector {
   readonly rows: BillRow[] = [];
   readonly problems: BillProblem[] = [];
+  readonly badRowIds: string[] = [];
   private readonly seen = new Map<string, RowOrigin>();
   count = 0;
 
@@ -37,6 +38,7 @@ class RowCollector {
     const r = readBillRecord(cell, origin, { plan: this.plan, currency: this.currency });
     this.problems.push(...r.problems);
     if (r.row) this.rows.push(r.row);
+    else if (r.badRowId !== undefined) this.badRowIds.push(r.badRowId);
   }
 }
 
@@ -74,7 +76,7 @@ async function readCsv(path: string, options: ReadBillOptions): Promise<Bill> {
     throw new FileError(`${file}: not readable as CSV: ${messageOf(e)}`, file);
   }
   if (!header || !plan || !rows) throw new FileError(`${file}: the bill is empty (no header line)`, file);
-  return { file, format: plan.focus ? "focus" : "csv", rows: rows.rows, problems: rows.problems, columns: plan.columns, ignoredColumns: plan.ignored, rowCount: rows.count };
+  return { file, format: plan.focus ? "focus" : "csv", rows: rows.rows, problems: rows.problems, columns: plan.columns, ignoredColumns: plan.ignored, rowCount: rows.count, badRowIds: rows.badRowIds };
 }
 
 type Obj = Record<string, unknown>;
@@ -148,7 +150,7 @@ async function readJson(path: string, options: ReadBillOptions): Promise<Bill> {
     }
     rows.add((c) => at(v, c), it.origin, JSON.stringify(v));
   }
-  return { file, format: plan.focus ? "focus" : format, rows: rows.rows, problems: rows.problems, columns: plan.columns, ignoredColumns: plan.ignored, rowCount: rows.count };
+  return { file, format: plan.focus ? "focus" : format, rows: rows.rows, problems: rows.problems, columns: plan.columns, ignoredColumns: plan.ignored, rowCount: rows.count, badRowIds: rows.badRowIds };
 }
 
 /**

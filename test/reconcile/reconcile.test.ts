@@ -140,6 +140,9 @@ describe("reconcile", () => {
     assert.match(r.stdout, /nothing written back: the bill has 1 bad rows/);
     assert.match(r.stderr, /1 bad rows in bill\.csv/);
     assert.equal(existsSync(join(dir, "charges.jsonl")), false);
+    // r2's row is on the bill, though unreadable: it is a bad row, not an attempt the bill left out.
+    const { json } = await reconcileJson(dir, "--invoice", "bill.csv");
+    assert.ok(!json.items.some((i: ReconcileItem) => i.class === "missing" && i.request_id === "r2"));
   });
 
   it("matches its own FOCUS export exactly", async () => {
