@@ -55,7 +55,7 @@ describe("the fake provider", () => {
     const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), entry, "fake-provider", "--seed", "5", "--rate-limit", "0.2"], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    for (let i = 0; i < 300 && !out.includes("Ctrl-C"); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 600 && !out.includes("Ctrl-C"); i++) await new Promise((r) => setTimeout(r, 50));
     const url = /fake provider on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
     assert.ok(url, out);
     const res = await fetch(`${url}/openai/v1/videos/unknown`);

@@ -60,7 +60,7 @@ describe("the webhook receiver", () => {
   it("verifies a delivery, records it and the outcome, and answers later polls from it", async () => {
     const replicate = new Replicate({ auth: "r8_test", baseUrl: fake.urls.replicate, fetch: guard.fetch });
     const p = await guard.job("hooked", () => replicate.predictions.create({ model: "black-forest-labs/flux-dev", input: { prompt: "hooked" }, webhook: hookUrl }));
-    for (let i = 0; i < 250 && !delivered.includes(p.id); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 1500 && !delivered.includes(p.id); i++) await new Promise((r) => setTimeout(r, 20));
     assert.ok(delivered.includes(p.id), "the webhook did not arrive");
     const pollsBefore = fake.stats.polls;
     const got = await replicate.predictions.get(p.id);
