@@ -23,7 +23,9 @@ function itemLine(i: ReconcileItem, money: (s: string) => string): string[] {
 export function renderReconcile(r: ReconcileResult, written: string | undefined): string {
   const money = (s: string): string => formatMoney(s, r.currency);
   const out: string[] = [];
-  const period = r.period.start !== null ? `, ${r.period.start.slice(0, 10)} – ${r.period.end!.slice(0, 10)} (end exclusive)` : "";
+  // A day where the bound is midnight UTC, else the time to the second.
+  const when = (iso: string): string => (/T00:00:00(\.0+)?Z$/.test(iso) ? iso.slice(0, 10) : `${iso.slice(0, 19)}Z`);
+  const period = r.period.start !== null ? `, ${when(r.period.start)} – ${when(r.period.end!)} (end exclusive)` : "";
   out.push(`Reconciliation of ${r.bill.file} (${r.bill.format}, ${r.bill.rows.toLocaleString("en-US")} rows) with the ledger, ${r.currency}${period}`);
   if (r.providers.length > 0) out.push(`providers: ${r.providers.join(", ")}; tolerance ${r.tolerance}`);
   out.push("");

@@ -65,6 +65,8 @@ describe("reconcile", () => {
     assert.equal(over.code, 1);
     assert.match(over.stderr, /unexplained difference \$0\.503 is over --fail-over \$0\.5/);
     assert.match(over.stdout, /charges the ledger never saw/);
+    const timed = await run(dir, "reconcile", "--events", "events.jsonl", "--invoice", "bill.csv", "--since", "2026-11-01", "--until", "2026-11-01T10:10:00Z");
+    assert.match(timed.stdout, /2026-11-01 – 2026-11-01T10:10:00Z \(end exclusive\)/);
     const eur = makeWorkspace({ "bill.csv": `${BILL}r8,0.01,EUR,2026-11-01T12:00:00Z\n` });
     const mixed = await run(eur, "reconcile", "--events", "events.jsonl", "--invoice", "bill.csv", "--fail-over", "10");
     assert.equal(mixed.code, 1);
