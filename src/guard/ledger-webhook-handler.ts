@@ -1,4 +1,5 @@
 import type { AttemptEvent, Ledger, StoredEvent } from "../core/index.js";
+import { quantities, quantity } from "../providers/quantity.js";
 import { systemClock, type Clock } from "./clock.js";
 import { EventClock, isoMicros } from "./event-time.js";
 import { DeliveryReader, isRefusal, mountable, reply, type WebhookHandler, type WebhookOptions } from "./webhook-delivery.js";
@@ -8,6 +9,8 @@ export interface KnownAttempt {
   readonly job: string;
   readonly attempt: number;
   readonly model: string;
+  /** True when the ledger already holds its `completed`: a re-delivery adds no second one. */
+  readonly completed?: boolean;
 }
 
 /** A webhook receiver that writes straight to a ledger (for `failcost serve`, apart from the app). */
@@ -26,11 +29,14 @@ export interface LedgerWebhookOptions extends WebhookOptions {
 function scanFinder(ledger: Pick<Ledger, "scan">, hours: number, clock: Clock) {
   return async (provider: string, requestId: string): Promise<KnownAttempt | undefined> => {
     let found: KnownAttempt | undefined;
+    let completed = false;
     await ledger.scan({ sinceMicros: Math.floor((clock.now() - hours * 3_600_000) * 1000), provider }, (e) => {
       const ev = e.event;
-      if (!found && ev.type !== "charged" && ev.request_id === requestId) found = { job: ev.job, attempt: ev.attempt, model: ev.model };
+      if (ev.type === "charged" || ev.request_id !== requestId) return;
+      found ??= { job: ev.job, attempt: ev.attempt, model: ev.model };
+      if (ev.type === "completed") completed = true;
     });
-    return found;
+    return found && { ...found, completed };
   };
 }
 
@@ -53,14 +59,15 @@ export function createLedgerWebhookHandler(options: LedgerWebhookOptions): Webho
     const base = { provider: options.provider, model: known.model, job: known.job, attempt: known.attempt, request_id: d.facts.requestId };
     const f = d.facts;
     const events: AttemptEvent[] = [{ ...base, ts: "", type: "webhook_delivered" }];
-    if (f.outcome !== undefined) {
+    // The first terminal report is kept: a re-delivery of an ended job records its delivery only.
+    if (f.outcome !== undefined && known.completed !== true) {
       events.push({
         ...base,
         ts: "",
         type: "completed",
         outcome: f.outcome,
-        ...(f.runSeconds !== undefined ? { run_seconds: f.runSeconds } : {}),
-        ...(f.units !== undefined && f.outcome === "succeeded" ? { units: f.units } : {}),
+        ...(f.runSeconds !== undefined ? { run_seconds: quantity(f.runSeconds) } : {}),
+        ...(f.units !== undefined && f.outcome === "succeeded" ? { units: quantities(f.units) } : {}),
         ...(f.error !== undefined && f.outcome !== "succeeded" ? { error: f.error } : {}),
       });
     }

@@ -32,16 +32,21 @@ describe("failcost serve --webhook", () => {
         fetch(new URL("webhooks/replicate", serving.server.url), { method: "POST", headers: { "webhook-id": "msg_9", "webhook-timestamp": String(ts), "webhook-signature": signature }, body });
       assert.equal((await post(signWebhook(`whsec_${randomBytes(24).toString("base64")}`, "msg_9", ts, body))).status, 401);
       assert.equal((await post(signWebhook(SECRET, "msg_9", ts, body))).status, 200);
+      // A later delivery saying otherwise is recorded as a delivery; the first outcome stays.
+      const other = body.replace('"status":"succeeded"', '"status":"failed"');
+      const again = await fetch(new URL("webhooks/replicate", serving.server.url), { method: "POST", headers: { "webhook-id": "msg_10", "webhook-timestamp": String(ts), "webhook-signature": signWebhook(SECRET, "msg_10", ts, other) }, body: other });
+      assert.equal(again.status, 200);
     } finally {
       await serving.close();
     }
     const exported = await runCli(["export", "events", "--db", db], dir);
-    const events = exported.stdout.trim().split("\n").map((l) => JSON.parse(l) as { type: string; outcome?: string; run_seconds?: string });
+    const events = exported.stdout.trim().split("\n").map((l) => JSON.parse(l) as { type: string; outcome?: string; run_seconds?: number });
     assert.deepEqual(
       events.filter((e) => e.type === "webhook_delivered" || e.type === "completed").map((e) => [e.type, e.outcome, e.run_seconds]),
       [
         ["webhook_delivered", undefined, undefined],
-        ["completed", "succeeded", "3.5"],
+        ["completed", "succeeded", 3.5],
+        ["webhook_delivered", undefined, undefined],
       ],
     );
   });
