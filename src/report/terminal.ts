@@ -81,7 +81,9 @@ export function renderTerminalReport(report: Report, options: TerminalOptions = 
     const rows = [[label, "jobs", "attempts", "billed", "useful", "waste", "waste %"].map(dim)];
     for (const k of keys) {
       const b = record[k]!;
-      rows.push([k, String(b.jobs), String(b.attempts), money(b.billed), money(b.useful), money(b.waste), percent(b.waste, b.billed)]);
+      // `acme/acme/img-fast` (provider, then a model named after it) reads as `acme/img-fast`.
+      const shown = label === "model" ? k.replace(/^([^/]+)\/\1\//, "$1/") : k;
+      rows.push([shown, String(b.jobs), String(b.attempts), money(b.billed), money(b.useful), money(b.waste), percent(b.waste, b.billed)]);
     }
     const aligns: Align[] = ["left", "right", "right", "right", "right", "right", "right"];
     const lined = [3, 4, 5].reduce((r, col) => alignColumn(r, col, 1), rows);
