@@ -150,7 +150,7 @@ describe("the webhook receiver for a process that did not create the jobs (failc
         added.map((e) => [e.type, e.job, e.attempt, e.request_id, "outcome" in e ? e.outcome : undefined, "run_seconds" in e ? e.run_seconds : undefined]),
         [
           ["webhook_delivered", "from-the-app", 2, "pred-7", undefined, undefined],
-          ["completed", "from-the-app", 2, "pred-7", "succeeded", "2.5"],
+          ["completed", "from-the-app", 2, "pred-7", "succeeded", 2.5],
         ],
       );
       assert.deepEqual(sink.problems, []);
