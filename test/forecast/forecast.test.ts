@@ -149,6 +149,13 @@ describe("forecast", () => {
     assert.notEqual(a.stdout, c.stdout);
   });
 
+  it("exits 2 and says where prices come from when no policy prices the trial", async () => {
+    const dir = workspace(FLAT_POLICY.replace("provider: flat", "provider: someone-else"), retryTrial(10, 1));
+    const r = await run(dir, "forecast", "--events", "events.jsonl", "--policies", "flat.yaml", "--seed", "1");
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /nothing to simulate: no provider and model of the trial has a policy with prices/);
+  });
+
   it("refuses a strategy it cannot read, saying why", async () => {
     const dir = workspace(FLAT_POLICY, retryTrial(10, 1));
     for (const [bad, why] of [
