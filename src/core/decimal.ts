@@ -59,6 +59,17 @@ export function decimalFromNumber(n: number): Decimal | undefined {
 }
 
 /**
+ * The double whose shortest text is exactly the decimal `text` ("7.75" → 7.75), or undefined
+ * where no double is (more digits than a double holds), so callers keep the text instead.
+ */
+export function exactDouble(text: string): number | undefined {
+  const d = parseDecimal(text);
+  const n = Number(text);
+  const back = decimalFromNumber(n);
+  return d !== undefined && back !== undefined && compareDecimal(d, back) === 0 ? n : undefined;
+}
+
+/**
  * A JSON number as whole units of 10^-scale, exactly as written (its shortest round-trip text
  * must need at most `scale` decimals). Uses plain arithmetic where a double is provably exact.
  */

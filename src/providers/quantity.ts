@@ -1,14 +1,11 @@
-import { compareDecimal, parseDecimal, type Units } from "../core/index.js";
+import { exactDouble, type Units } from "../core/index.js";
 
 /**
  * A quantity as the spec writes it, a JSON number, where the number is exactly the decimal the
  * provider gave ("7.75" → 7.75); otherwise the exact text (more digits than a double holds).
  */
 export function quantity(text: string): number | string {
-  const n = Number(text);
-  const exact = parseDecimal(text);
-  const back = Number.isFinite(n) ? parseDecimal(String(n)) : undefined;
-  return exact !== undefined && back !== undefined && compareDecimal(exact, back) === 0 ? n : text;
+  return exactDouble(text) ?? text;
 }
 
 /** Each quantity of a unit set as `quantity` writes it. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { addDecimal, formatDecimal, mulDecimal, parseDecimal } from "../../src/core/index.js";
+import { addDecimal, exactDouble, formatDecimal, mulDecimal, parseDecimal } from "../../src/core/index.js";
 
 describe("decimal", () => {
   it("reads and writes decimal text exactly", () => {
@@ -25,5 +25,14 @@ describe("decimal", () => {
     const sum = addDecimal(parseDecimal("0.1")!, parseDecimal("0.2")!);
     assert.equal(formatDecimal(sum), "0.3");
     assert.equal(formatDecimal(mulDecimal(parseDecimal("0.000725")!, parseDecimal("12.345678")!)), "0.00895061655");
+  });
+
+  it("gives the double that is exactly a decimal, and none where a double cannot be", () => {
+    assert.equal(exactDouble("7.75"), 7.75);
+    assert.equal(exactDouble("8"), 8);
+    assert.equal(exactDouble("0.50"), 0.5);
+    assert.equal(exactDouble("0.12345678901234567890"), undefined);
+    assert.equal(exactDouble("12345678901234567890"), undefined);
+    assert.equal(exactDouble("cheap"), undefined);
   });
 });

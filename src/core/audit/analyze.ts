@@ -6,8 +6,9 @@ import type { AttemptRow } from "./attempt-row.js";
 import type { AttemptTable } from "./attempt-table.js";
 import type { AttemptView } from "./attempt-view.js";
 import type { Charge, Collected } from "./collect.js";
-import { classify, failureOf, findDuplicates, isGivenUp, markJob, measurePolls, type Judgement } from "./judge.js";
+import { classify, failureOf, findDuplicates, givenUpAt, markJob, measurePolls, type Judgement } from "./judge.js";
 import { createPriceMemo, priceAttempt, type PricedAttempt, type Scales } from "./price-attempt.js";
+import { quantityScale } from "./quantity.js";
 import { SdkRetryTally, type SdkRetryRule } from "./sdk-retries.js";
 import { Tally } from "./tally.js";
 
@@ -62,7 +63,7 @@ function chooseScales(policies: readonly Policy[], table: AttemptTable, charges:
       qty = maxScale(qty, pr.max_run_seconds);
     }
   }
-  qty = Math.max(qty, table.quantityScale());
+  qty = Math.max(qty, quantityScale(table));
   let charge = 0;
   for (const list of charges) for (const c of list) charge = maxScale(charge, c.amount);
   return { price, qty, money: Math.max(price + qty, charge) };
@@ -142,7 +143,7 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
         state: s,
         cls,
         failure: failureOf(s, cls),
-        givenUp: isGivenUp(s, cls),
+        givenUp: givenUpAt(s) !== Infinity,
         duplicate: duplicates[s.index] === 1,
         used: false,
         rerun: false,

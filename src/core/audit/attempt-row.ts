@@ -12,6 +12,20 @@ function time(a: Float64Array, i: number): number | undefined {
 const NO_POLLS: readonly number[] = Object.freeze([]);
 
 /**
+ * The times of attempt `i`'s distinct polls, sorted. A poll is its time and HTTP status: the
+ * same poll read twice (a line repeated, or in two files) counts once; two polls at the same
+ * time with different answers are two.
+ */
+function distinctPollTimes(t: AttemptTable, i: number): number[] {
+  const polls: [number, number][] = [];
+  for (let p = t.pollHead[i]!; p !== -1; p = t.pollNext[p]!) polls.push([t.pollTime[p]!, t.pollStatus[p]!]);
+  polls.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const out: number[] = [];
+  for (let k = 0; k < polls.length; k++) if (k === 0 || polls[k]![0] !== polls[k - 1]![0] || polls[k]![1] !== polls[k - 1]![1]) out.push(polls[k]![0]);
+  return out;
+}
+
+/**
  * Everything the audit knows about one attempt, folded from its events (times in µs since the
  * epoch), read out of the attempt table one job at a time, so only a job's worth exists at once.
  * Plain fields, except the run time, which is turned into an exact decimal only when asked for
@@ -77,7 +91,7 @@ export class AttemptRow {
     this.rejectedStatus = x?.rejectedStatus === 0 ? undefined : x?.rejectedStatus;
     this.rejectedError = failureOfCode(x?.rejectedError ?? 0);
     this.createdAt = time(t.createdAt, i);
-    this.polls = t.pollHead[i] === -1 ? NO_POLLS : t.pollTimes(i);
+    this.polls = t.pollHead[i] === -1 ? NO_POLLS : distinctPollTimes(t, i);
     this.completedAt = time(t.completedAt, i);
     this.outcome = o === 0 ? undefined : OUTCOMES[o - 1];
     this.units = t.units[i] === -1 ? undefined : t.unitSets[t.units[i]!];

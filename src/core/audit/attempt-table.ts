@@ -1,12 +1,10 @@
-import { decimalFromNumber, parseDecimal, scaleOf, ZERO } from "../decimal.js";
-import { OUTCOMES, type AttemptEvent, type Units } from "../event.js";
-import { failureCode, WEBHOOK_ASKED, type RareFacts } from "./attempt-codes.js";
+import { OUTCOMES, type Units } from "../event.js";
+import { WEBHOOK_ASKED, type RareFacts } from "./attempt-codes.js";
 import { AttemptRow } from "./attempt-row.js";
 import { growable, growTo } from "./growable.js";
 import { JobIndex } from "./job-index.js";
 import type { TableState } from "./merge-tables.js";
 import { StringColumn } from "./string-column.js";
-import { readQuantity } from "./quantity.js";
 
 const NONE = Number.NaN;
 
@@ -15,13 +13,6 @@ const grow = growTo;
 /** A bigger capacity: a quarter more, so a full table wastes little memory. */
 function nextCapacity(cap: number): number {
   return Math.max(1024, Math.ceil(cap * 1.25));
-}
-
-function scaleOfNumber(v: number): number {
-  const text = String(v);
-  if (text.includes("e")) return scaleOf(decimalFromNumber(v) ?? ZERO);
-  const dot = text.indexOf(".");
-  return dot < 0 ? 0 : text.length - dot - 1;
 }
 
 /** True when `at` should replace `current` as the earliest time (NaN or undefined: none yet). */
@@ -34,7 +25,8 @@ function isEarlier(at: number, current: number | undefined): boolean {
  * attempt) plus its request id and input hash; rare facts sit in a map beside them. Memory grows
  * with attempts, never with events. Events fold in any order, and tables built from parts of a
  * log merge into the table of the whole: every fact keeps the earliest time, or the latest
- * terminal state, with deterministic tie-breaks.
+ * terminal state, with deterministic tie-breaks. `foldEvent` (fold-event.ts) maps the spec's
+ * events onto these facts.
  */
 export class AttemptTable {
   size = 0;
@@ -322,124 +314,15 @@ export class AttemptTable {
     if (isEarlier(at, column[i])) column[i] = at;
   }
 
-  /**
-   * Folds one checked attempt event in. Returns a conflict to report (two providers for one
-   * attempt), or undefined.
-   */
-  add(e: AttemptEvent, at: number): string | undefined {
-    const i = this.row(e.job, e.attempt, e.provider, e.model, at);
-    if (at < this.start[i]!) this.start[i] = at;
-    const conflict = this.noteProvider(i, e.job, e.attempt, e.provider);
-    this.noteModel(i, e.model);
-    if (e.request_id !== undefined && e.request_id !== null) this.noteRequestId(i, e.request_id);
-    switch (e.type) {
-      case "submitted":
-        this.noteSubmitted(i, at, e.input_hash ?? undefined, this.unitSet(e.units), e.webhook === true);
-        break;
-      case "rejected":
-        this.noteRejected(i, at, e.http_status ?? 0, failureCode(e.error));
-        break;
-      case "created":
-        this.noteEarliest(this.createdAt, i, at);
-        break;
-      case "polled":
-        this.notePoll(i, at, e.http_status ?? 0);
-        break;
-      case "completed": {
-        const v = e.run_seconds;
-        let run = NONE;
-        let runText: string | undefined;
-        if (typeof v === "number") run = v;
-        else if (typeof v === "string") {
-          run = Number(v);
-          // Keep the text where the double would not give back the same decimal.
-          const d = parseDecimal(v);
-          const back = decimalFromNumber(run);
-          if (!d || !back || d.units * 10n ** BigInt(back.scale) !== back.units * 10n ** BigInt(d.scale)) runText = v;
-        }
-        this.noteCompleted(i, at, OUTCOMES.indexOf(e.outcome) + 1, run, runText, this.unitSet(e.units), failureCode(e.error));
-        break;
-      }
-      case "client_timeout":
-        this.noteRareTime(i, "timeoutAt", at);
-        break;
-      case "cancel_requested":
-        this.noteRareTime(i, "cancelAt", at);
-        break;
-      case "webhook_delivered":
-        this.noteWebhooks(i, 1, 0);
-        break;
-      case "webhook_failed":
-        this.noteWebhooks(i, 0, 1);
-        if (e.requeued === true) this.noteRareTime(i, "requeuedAt", at);
-        break;
-      case "output_rejected":
-        this.noteOutputRejected(i, at, failureCode(e.error));
-        break;
-    }
-    return conflict;
-  }
-
   /** Request ids of attempt `i` beyond the first (a conflict), if any. */
   otherRequestIds(i: number): readonly string[] | undefined {
     return this.rare.get(i)?.otherRequestIds;
-  }
-
-  /** The most decimal places any run time or unit quantity needs. */
-  quantityScale(): number {
-    let s = 0;
-    for (let i = 0; i < this.size; i++) {
-      const v = this.runSeconds[i]!;
-      if (v === v && !Number.isInteger(v)) s = Math.max(s, scaleOfNumber(v));
-    }
-    for (const x of this.rare.values()) if (x.runText !== undefined) s = Math.max(s, scaleOf(parseDecimal(x.runText) ?? ZERO));
-    for (const u of this.unitSets) for (const q of Object.values(u)) s = Math.max(s, scaleOf(readQuantity(q) ?? ZERO));
-    return s;
-  }
-
-  /** True when the caller stopped counting on attempt `i` (spec §4, "given up"). */
-  givenUp(i: number): boolean {
-    const x = this.rare.get(i);
-    if (x !== undefined && (x.timeoutAt !== undefined || x.outputRejectedAt !== undefined)) return true;
-    const outcome = this.outcome[i]!;
-    if (outcome !== 0) return outcome !== 1;
-    return x?.rejectedAt !== undefined && this.createdAt[i] !== this.createdAt[i];
-  }
-
-  /**
-   * When the caller stopped counting on attempt `i` (spec §4, "given up"): the earliest of its
-   * rejection (no provider job), a completion other than `succeeded`, a `client_timeout` and an
-   * `output_rejected`; Infinity while it has not been given up.
-   */
-  givenUpAt(i: number): number {
-    let at = Infinity;
-    const x = this.rare.get(i);
-    if (x?.timeoutAt !== undefined && x.timeoutAt < at) at = x.timeoutAt;
-    if (x?.outputRejectedAt !== undefined && x.outputRejectedAt < at) at = x.outputRejectedAt;
-    const outcome = this.outcome[i]!;
-    if (outcome !== 0 && outcome !== 1 && this.completedAt[i]! < at) at = this.completedAt[i]!;
-    if (outcome === 0 && x?.rejectedAt !== undefined && this.createdAt[i] !== this.createdAt[i] && x.rejectedAt < at) at = x.rejectedAt;
-    return at;
   }
 
   /** The attempt indices of job number `j`. */
   attemptsOfJob(j: number): number[] {
     const out: number[] = [];
     for (let i = this.jobHead[j]!; i !== -1; i = this.nextInJob[i]!) out.push(i);
-    return out;
-  }
-
-  /**
-   * The times of attempt `i`'s distinct polls, sorted. A poll is its time and HTTP status: the
-   * same poll read twice (a line repeated, or in two files) counts once; two polls at the same
-   * time with different answers are two.
-   */
-  pollTimes(i: number): number[] {
-    const polls: [number, number][] = [];
-    for (let p = this.pollHead[i]!; p !== -1; p = this.pollNext[p]!) polls.push([this.pollTime[p]!, this.pollStatus[p]!]);
-    polls.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    const out: number[] = [];
-    for (let k = 0; k < polls.length; k++) if (k === 0 || polls[k]![0] !== polls[k - 1]![0] || polls[k]![1] !== polls[k - 1]![1]) out.push(polls[k]![0]);
     return out;
   }
 

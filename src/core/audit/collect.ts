@@ -2,6 +2,7 @@ import { parseDecimal, type Decimal } from "../decimal.js";
 import type { ChargedEvent, FailcostEvent } from "../event.js";
 import type { Problem } from "../report.js";
 import { AttemptTable } from "./attempt-table.js";
+import { foldEvent } from "./fold-event.js";
 import { absorbTable, tableState, type TableState } from "./merge-tables.js";
 
 /** What one part of an audit collected (a worker thread's share of the input), to merge into another. */
@@ -39,7 +40,7 @@ export class Collected {
       this.addCharge(event, at);
       return;
     }
-    const conflict = this.base.add(event, at);
+    const conflict = foldEvent(this.base, event, at);
     if (conflict !== undefined) this.problems.push({ why: conflict, job: event.job });
   }
 

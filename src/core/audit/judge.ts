@@ -36,9 +36,17 @@ export function failureOf(s: AttemptView, cls: AttemptClass): FailureType | unde
   return undefined;
 }
 
-/** True when the caller stopped counting on the attempt (spec §4, "given up"). */
-export function isGivenUp(s: AttemptView, cls: AttemptClass): boolean {
-  return cls === "rejected" || (cls !== "succeeded" && cls !== "pending") || s.timeoutAt !== undefined || s.outputRejectedAt !== undefined;
+/**
+ * When the caller stopped counting on the attempt (spec §4, "given up"): the earliest of its
+ * rejection (no provider job), a completion other than `succeeded`, a `client_timeout` and an
+ * `output_rejected`; Infinity while it has not been given up.
+ */
+export function givenUpAt(s: AttemptView): number {
+  const rejected = s.outcome === undefined && s.createdAt === undefined ? s.rejectedAt : undefined;
+  const ended = s.outcome !== undefined && s.outcome !== "succeeded" ? s.completedAt : undefined;
+  let at = Infinity;
+  for (const t of [s.timeoutAt, s.outputRejectedAt, ended, rejected]) if (t !== undefined && t < at) at = t;
+  return at;
 }
 
 /** True when the caller got the output: it succeeded with no client timeout before completion. */
@@ -133,7 +141,8 @@ export function findDuplicates(table: AttemptTable, windowMicros: number): Uint8
  * group of any size is one pass.
  */
 function markWindow(list: readonly number[], table: AttemptTable, windowMicros: number, sub: (i: number) => number, flags: Uint8Array): void {
-  const givenUp = list.map((i) => table.givenUpAt(i));
+  // Only attempts that share an input hash get here: a view each is cheap enough.
+  const givenUp = list.map((i) => givenUpAt(table.view(i)));
   const deque: number[] = []; // positions in `list`, their give-up times decreasing
   let head = 0;
   for (let k = 0; k < list.length; k++) {
