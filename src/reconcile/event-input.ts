@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { auditFiles } from "../sources/audit-files.js";
 import { createAudit, isEventProblem, readEvent, type AttemptVisitor, type AuditOptions, type FailcostEvent, type Ledger, type LedgerQuery, type Policy, type Report } from "../core/index.js";
+import { givenFiles } from "../cli/given-files.js";
 import { resolvePolicies } from "../cli/resolve-policies.js";
 import { messageOf, UsageError } from "../errors.js";
 import { readJsonLines } from "../sources/read-json-lines.js";
@@ -118,10 +119,8 @@ export async function auditInput(input: EventInput, options: AuditInputOptions, 
       await ledger.scan({ ...ledgerQuery(a), duplicateWindowMicros: (a.duplicateWindowSeconds ?? 600) * 1_000_000 }, (e) => audit.addEvent(e.event, e.micros));
       report = audit.finish(visit);
     } else {
-      const given = input.events ?? [];
-      const files = given.map((f) => resolve(options.cwd, f));
-      const names = new Map(files.map((p, k) => [p, given[k]!]));
-      report = await auditFiles(files, { ...a, policies, ...(visit ? { visit } : {}), displayName: (p) => names.get(p) ?? p });
+      const { paths, nameOf } = givenFiles(options.cwd, input.events ?? []);
+      report = await auditFiles(paths, { ...a, policies, ...(visit ? { visit } : {}), displayName: nameOf });
     }
     if (!options.keepLedgerOpen) await ledger?.close();
     return { report, policies, ledger: options.keepLedgerOpen ? ledger : undefined };

@@ -13,6 +13,7 @@ import type { CliIo } from "../io.js";
 import { useColor } from "../io.js";
 import { parseAmount, parseChoices, parseCount, parseSpan } from "../options.js";
 import { compactCount, createProgressLine } from "../progress.js";
+import { givenFiles } from "../given-files.js";
 import { resolvePolicies } from "../resolve-policies.js";
 
 /** The audit command's options, as parsed. */
@@ -56,9 +57,8 @@ export async function audit(args: unknown[], raw: Record<string, unknown>, io: C
   const policyAnchor = ledger === undefined ? files : isPostgresTarget(ledger.target) ? [] : [ledger.target];
   const { policies } = await resolvePolicies(opts.policies, policyAnchor, io.cwd);
   const progress = opts.progress === false ? createProgressLine({ ...io, stderr: { write: () => true } }) : createProgressLine(io);
-  const paths = files.map((f) => resolve(io.cwd, f));
   // Problems name each file as the user gave it.
-  const given = new Map(paths.map((p, k) => [p, files[k]!]));
+  const { paths, nameOf } = givenFiles(io.cwd, files);
   const html = opts.html === undefined ? undefined : startAuditHtml({ inputs: ledger ? [ledger.display] : files, filters: { since: opts.since, until: opts.until, provider: opts.provider, model: opts.model }, topJobs, now: new Date() });
   const options: AuditOptions & { visit?: AttemptVisitor } = {
     policies,
@@ -79,7 +79,7 @@ export async function audit(args: unknown[], raw: Record<string, unknown>, io: C
           {
             ...options,
             ...(threads !== undefined ? { threads } : {}),
-            displayName: (p) => given.get(p) ?? p,
+            displayName: nameOf,
             onProgress: (read, total, lines) => progress.update(`reading events: ${total > 0 ? Math.floor((read / total) * 100) : 0}% (${compactCount(lines)} lines)`),
           },
         );

@@ -8,6 +8,7 @@ import type { CliIo } from "../io.js";
 import { parseCount } from "../options.js";
 import { compactCount, createProgressLine } from "../progress.js";
 import { probeFile } from "../../sources/read-lines.js";
+import { givenFiles } from "../given-files.js";
 
 /** The ingest command's options, as parsed. */
 export interface IngestCommandOptions {
@@ -45,8 +46,7 @@ export async function ingest(args: unknown[], raw: Record<string, unknown>, io: 
   const batchSize = parseCount("--batch", opts.batch, 1);
   const { target, display } = resolveLedgerTarget(opts.db, io.cwd, io.env);
   const progress = opts.progress === false ? createProgressLine({ ...io, stderr: { write: () => true } }) : createProgressLine(io);
-  const paths = files.map((f) => resolve(io.cwd, f));
-  const given = new Map(paths.map((p, k) => [p, files[k]!]));
+  const { paths, nameOf } = givenFiles(io.cwd, files);
   // Every file must be readable before a ledger is created: a typo makes no empty ledger.
   for (const f of files) await probeFile(resolve(io.cwd, f));
   const ledger = await openLedger(target);
@@ -58,7 +58,7 @@ export async function ingest(args: unknown[], raw: Record<string, unknown>, io: 
       {
         ...(batchSize !== undefined ? { batchSize } : {}),
         strict: opts.strict === true,
-        displayName: (p) => given.get(p) ?? p,
+        displayName: nameOf,
         onProgress: (read, total, added, known) =>
           progress.update(`ingesting: ${total > 0 ? Math.floor((read / total) * 100) : 0}% (${compactCount(added)} new, ${compactCount(known)} known)`),
       },
