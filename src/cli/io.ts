@@ -6,8 +6,22 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
-/** The real process's streams, folder and environment. */
+let watchingStdout = false;
+
+/**
+ * The real process's streams, folder and environment. Output piped into a reader that stops
+ * early (`failcost export focus | head`) ends the process quietly, as a closed pipe ends any
+ * Unix tool, rather than with a stack trace.
+ */
 export function processIo(): CliIo {
+  if (!watchingStdout) {
+    watchingStdout = true;
+    process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      process.stderr.write(`failcost: cannot write the output: ${e.message}\n`);
+      process.exit(2);
+    });
+  }
   return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
 }
 

@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { runCli, spawnCli } from "../support/cli.js";
+import { runCli, spawnCli, spawnCliClosingEarly } from "../support/cli.js";
 import { ev, success, TEST_POLICY_YAML } from "../support/audit.js";
 
 /** A folder with events.jsonl (one good job and the given extra lines) and policies/test.yaml. */
@@ -72,6 +72,18 @@ describe("failcost audit", () => {
     const none = spawnCli(["audit", "--provider", "nosuch", "events.jsonl"], dir);
     assert.equal(none.code, 0);
     assert.match(none.stderr, /no attempt matches the filters/);
+  });
+
+  it("ends quietly when the reader of its output stops early (| head)", async () => {
+    const big = mkdtempSync(join(tmpdir(), "failcost-pipe-"));
+    const lines: string[] = [];
+    for (let j = 0; j < 3000; j++) lines.push(...success({ job: `j${j}`, attempt: 1 }, j).map((e) => JSON.stringify(e)));
+    writeFileSync(join(big, "events.jsonl"), `${lines.join("\n")}\n`);
+    mkdirSync(join(big, "policies"));
+    writeFileSync(join(big, "policies", "test.yaml"), TEST_POLICY_YAML);
+    const r = await spawnCliClosingEarly(["export", "focus", "--events", "events.jsonl"], big);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /EPIPE|Error/);
   });
 
   it("problems name each file as it was given", async () => {

@@ -1,5 +1,5 @@
 // Runs the CLI in this process (fast) or as a real process (exit codes, stderr), from source.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { main } from "../../src/cli/main.js";
 
@@ -31,4 +31,19 @@ const TSX = import.meta.resolve("tsx");
 export function spawnCli(args: readonly string[], cwd = process.cwd(), input?: string): CliRun {
   const r = spawnSync(process.execPath, ["--import", TSX, ENTRY, ...args], { cwd, encoding: "utf8", input, env: { ...process.env, NO_COLOR: "1" } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs `failcost ARGS` as a real process whose reader stops after the first chunk of output (`| head`). */
+export function spawnCliClosingEarly(args: readonly string[], cwd = process.cwd()): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", TSX, ENTRY, ...args], { cwd, env: { ...process.env, NO_COLOR: "1" } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.once("data", (d: Buffer) => {
+      stdout += d.toString();
+      child.stdout.destroy();
+    });
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }
