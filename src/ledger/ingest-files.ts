@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
-import { isEventProblem, readEvent, type Ledger, type Problem, type StoredEvent } from "../core/index.js";
-import { readJsonLines } from "../sources/read-json-lines.js";
+import type { Ledger, Problem, StoredEvent } from "../core/index.js";
+import { readEvents } from "../sources/read-events.js";
 
 /** Events per transaction: a crash loses at most one batch in flight, and a re-run adds it. */
 export const INGEST_BATCH = 10_000;
@@ -34,20 +34,15 @@ async function eachEvent(files: readonly string[], options: IngestOptions, onEve
   let events = 0;
   for (const [k, file] of files.entries()) {
     const name = options.displayName?.(file) ?? file;
-    await readJsonLines(
+    await readEvents(
       file,
-      (value, line, error) => {
-        if (error !== undefined) {
-          problems.push({ file: name, line, why: error });
-          return;
-        }
-        const r = readEvent(value);
-        if (isEventProblem(r)) {
-          problems.push({ file: name, line, why: r.why });
+      (event, line, why) => {
+        if (why !== undefined) {
+          problems.push({ file: name, line, why });
           return;
         }
         events++;
-        return onEvent({ event: r.event, micros: r.at.micros });
+        return onEvent(event!);
       },
       progress ? (read) => progress(done + read, total) : undefined,
     );
@@ -75,12 +70,21 @@ export async function ingestFiles(ledger: Ledger, files: readonly string[], opti
   let known = 0;
   let read = 0;
   let total = 0;
+  // One batch is written while the next is read: a flush starts its batch's append (which
+  // builds the rows at once), then waits for the batch before it. Counts and progress come
+  // from committed batches only.
+  let writing: Promise<void> | undefined;
   const flush = async (): Promise<void> => {
-    const r = await ledger.append(batch);
+    const appended = ledger.append(batch).then((r) => {
+      added += r.added;
+      known += r.known;
+      options.onProgress?.(read, total, added, known);
+    });
     batch = [];
-    added += r.added;
-    known += r.known;
-    options.onProgress?.(read, total, added, known);
+    appended.catch(() => undefined); // its error is raised where it is awaited
+    const before = writing;
+    writing = appended;
+    await before;
   };
   const events = await eachEvent(
     files,
@@ -96,5 +100,6 @@ export async function ingestFiles(ledger: Ledger, files: readonly string[], opti
     },
   );
   if (batch.length > 0) await flush();
+  await writing;
   return { events, added, known, problems };
 }

@@ -31,7 +31,7 @@ export interface EventRecord {
   requeued: unknown;
   amount: unknown;
   currency: unknown;
-  /** `ts` read as microseconds since the epoch (the scanner reads it from the bytes; `ts` stays unset). */
+  /** `ts` read as microseconds since the epoch (the scanner reads it from the bytes; `ts` stays unset unless asked for). */
   at: number;
 }
 
@@ -193,6 +193,9 @@ function numberValue(buf: Uint8Array, start: number, end: number): number {
 
 /** Reads the bytes of one event line into records, fast. */
 export class LineScanner {
+  /** @param keepTs also set `ts` to its text (the ledger stores it as written); the audit needs only `at`. */
+  constructor(private readonly keepTs = false) {}
+
   private readonly interner = new Interner();
   private readonly recent = new RecentStrings();
   /** The record scanned last, and a bit per field the scan set in it. */
@@ -274,7 +277,7 @@ export class LineScanner {
           const at = ascii ? timestampMicros(buf, vs, ve) : Number.NaN;
           if (!Number.isFinite(at)) return false; // JSON.parse and readEvent say why
           r.at = at;
-          slot = -1;
+          if (!this.keepTs) slot = -1;
         }
         if (slot < 0) value = undefined;
         else if (!ascii) value = decoder.decode(buf.subarray(vs, ve));

@@ -26,12 +26,12 @@ function slowLedger(fail?: Error): Ledger & { batches: number[]; maxInFlight: nu
 }
 
 describe("ingestFiles", () => {
-  it("waits for each batch before reading on: one transaction in flight, none larger than asked", async () => {
+  it("reads the next batch while one is written, never more: two appends in flight at most, none larger than asked", async () => {
     const { path, lines } = await generatedFile(tempDir(), "events.jsonl", 20_000, 4);
     const ledger = slowLedger();
     const r = await ingestFiles(ledger, [path], { batchSize: 700 });
     assert.equal(r.added, lines.length);
-    assert.equal(ledger.maxInFlight, 1);
+    assert.equal(ledger.maxInFlight, 2);
     assert.ok(ledger.batches.every((n) => n <= 700));
     assert.equal(ledger.batches.reduce((a, b) => a + b, 0), lines.length);
   });

@@ -19,8 +19,36 @@ let n = 0;
 const fresh = (): string => join(dir, `ledger-${++n}.db`);
 
 ledgerContract("SQLite", () => openLedger(fresh()));
+// The same contract with every write on the writer thread (by default, batches of 2,000 or more).
+ledgerContract("SQLite, writes on the writer thread", () => Promise.resolve(openSqliteLedger(fresh(), { writerThreadEvents: 1 })));
 
 describe("SQLite ledger", () => {
+  it("writes in the order asked, on either thread, every write acknowledged once committed", async () => {
+    const file = fresh();
+    const events = scenarioEvents().map(stored);
+    const ledger = openSqliteLedger(file, { writerThreadEvents: 4 });
+    // Not awaited one by one: small batches here, larger ones on the writer thread, overlapping.
+    const parts = [events.slice(0, 3), events.slice(0, 10), events.slice(3, 5), events, events.slice(10)];
+    const results = await Promise.all(parts.map((p) => ledger.append(p)));
+    assert.deepEqual(
+      results.map((r) => r.added + r.known),
+      parts.map((p) => p.length),
+    );
+    assert.equal(
+      results.reduce((a, r) => a + r.added, 0),
+      new Set(events.map((e) => `${e.micros} ${JSON.stringify(e.event)}`)).size,
+    );
+    // Each write saw every earlier one: the third and last add nothing the first two had not.
+    assert.deepEqual(results[0], { added: 3, known: 0 });
+    assert.deepEqual(results[1], { added: 7, known: 3 });
+    assert.deepEqual(results[2], { added: 0, known: 2 });
+    await ledger.prune(0);
+    await ledger.close();
+    const reopened = openSqliteLedger(file);
+    assert.equal((await reopened.stats()).events, results.reduce((a, r) => a + r.added, 0));
+    await reopened.close();
+  });
+
   it("upgrades a ledger written with schema version 1 in place", async () => {
     const file = fresh();
     const values = scenarioEvents();

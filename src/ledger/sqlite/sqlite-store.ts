@@ -3,50 +3,33 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { LedgerQuery } from "../../core/index.js";
 import { LedgerError, messageOf } from "../../errors.js";
-import type { EventRow } from "../event-row.js";
-import { prepareBatch, type AttemptRow, type LedgerBatch } from "../ledger-batch.js";
+import { prepareBatch } from "../ledger-batch.js";
 import { queryBounds, type LedgerRow, type LedgerStore, type Page } from "../ledger-store.js";
+import { tuneConnection } from "./sqlite-connection.js";
 import { migrateSqlite } from "./sqlite-migrations.js";
 import { pruneSqlite } from "./sqlite-prune.js";
+import { prepareSqliteWrite } from "./sqlite-write.js";
+import { startSqliteWriter, type SqliteWriter } from "./sqlite-writer.js";
 
 /** How an SQLite ledger is opened. */
 export interface SqliteLedgerOptions {
   /** Create the file if it does not exist (default true); false: a missing file is an error. */
   readonly create?: boolean;
+  /**
+   * Batches of at least this many events are written on a writer thread, while this thread
+   * builds the next batch's rows (default 2,000; Infinity: never). Smaller batches (the
+   * guard's few events) are written here, where a round trip would cost more than it saves.
+   */
+  readonly writerThreadEvents?: number;
 }
+
+/** See SqliteLedgerOptions.writerThreadEvents. */
+const WRITER_THREAD_EVENTS = 2000;
 
 const FILTER = `a.start >= @since AND a.start < @until AND (@provider IS NULL OR a.provider = @provider) AND (@model IS NULL OR a.model = @model)`;
 const FILTER_M = FILTER.replaceAll("a.", "m.");
 const FILTER_B = FILTER.replaceAll("a.", "b.");
 const JSON_LIST = "(SELECT value FROM json_each(?))";
-
-/** Rows per multi-row INSERT: one native call for many rows is several times faster. */
-const ROWS_PER_STATEMENT = 50;
-
-/**
- * An INSERT over many rows: `ROWS_PER_STATEMENT` rows per statement, then one at a time.
- * Returns a function that writes a list and says how many rows it changed.
- */
-function multiRowStatement<T>(db: Database.Database, head: string, columns: number, tail: string, fill: (item: T, params: unknown[], at: number) => void): (items: readonly T[]) => number {
-  const tuple = `(${Array<string>(columns).fill("?").join(", ")})`;
-  const many = db.prepare(`${head} ${Array<string>(ROWS_PER_STATEMENT).fill(tuple).join(", ")} ${tail}`);
-  const one = db.prepare(`${head} ${tuple} ${tail}`);
-  const params: unknown[] = new Array<unknown>(ROWS_PER_STATEMENT * columns);
-  const single: unknown[] = new Array<unknown>(columns);
-  return (items) => {
-    let changed = 0;
-    let i = 0;
-    for (; i + ROWS_PER_STATEMENT <= items.length; i += ROWS_PER_STATEMENT) {
-      for (let k = 0; k < ROWS_PER_STATEMENT; k++) fill(items[i + k]!, params, k * columns);
-      changed += many.run(params).changes;
-    }
-    for (; i < items.length; i++) {
-      fill(items[i]!, single, 0);
-      changed += one.run(single).changes;
-    }
-    return changed;
-  };
-}
 
 function open(file: string, options: SqliteLedgerOptions): Database.Database {
   if (options.create === false && !existsSync(file)) throw new LedgerError(`no ledger at ${file} (run failcost ingest first)`, file);
@@ -57,12 +40,7 @@ function open(file: string, options: SqliteLedgerOptions): Database.Database {
     // New files only: larger pages hold more ~300-byte event rows and index entries per write
     // (about a quarter faster ingest); an existing ledger keeps its page size.
     db.pragma("page_size = 16384");
-    // WAL: readers (the dashboard) never block the writer, nor the writer them. NORMAL sync is
-    // safe against a killed process; a power cut may lose the last transactions, never corrupt.
-    db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = NORMAL");
-    db.pragma("cache_size = -65536");
-    db.pragma("temp_store = MEMORY");
+    tuneConnection(db);
   } catch (e) {
     throw new LedgerError(`cannot open the ledger ${file}: ${messageOf(e)}`, file);
   }
@@ -79,36 +57,6 @@ function open(file: string, options: SqliteLedgerOptions): Database.Database {
 /** The SQLite ledger store (better-sqlite3: synchronous, so every call is one short step). */
 export function openSqliteStore(file: string, options: SqliteLedgerOptions = {}): LedgerStore {
   const db = open(file, options);
-  const insertEvents = multiRowStatement<EventRow>(db, "INSERT INTO events (micros, hash, job, charge_rid, body) VALUES", 5, "ON CONFLICT DO NOTHING", (r, p, at) => {
-    p[at] = r.micros;
-    p[at + 1] = r.hash;
-    p[at + 2] = r.job;
-    p[at + 3] = r.chargeRid;
-    p[at + 4] = r.body;
-  });
-  const upsertAttempts = multiRowStatement<AttemptRow>(
-    db,
-    "INSERT INTO attempts (job, attempt, provider, model, start, last, sub, input_hash, request_id) VALUES",
-    9,
-    `ON CONFLICT (job, attempt) DO UPDATE SET
-       provider = min(provider, excluded.provider), model = min(model, excluded.model),
-       start = min(start, excluded.start), last = max(last, excluded.last),
-       sub = min(coalesce(sub, excluded.sub), coalesce(excluded.sub, sub)),
-       input_hash = min(coalesce(input_hash, excluded.input_hash), coalesce(excluded.input_hash, input_hash)),
-       request_id = min(coalesce(request_id, excluded.request_id), coalesce(excluded.request_id, request_id))`,
-    (a, p, at) => {
-      p[at] = a.job;
-      p[at + 1] = a.attempt;
-      p[at + 2] = a.provider;
-      p[at + 3] = a.model;
-      p[at + 4] = a.start;
-      p[at + 5] = a.last;
-      p[at + 6] = a.sub;
-      p[at + 7] = a.inputHash;
-      p[at + 8] = a.requestId;
-    },
-  );
-  const bump = db.prepare("UPDATE ledger_meta SET value = value + ? WHERE key = ?");
   const meta = db.prepare("SELECT value FROM ledger_meta WHERE key = ?").pluck();
   const eventPage = db.prepare("SELECT rowid, micros, body FROM events WHERE rowid > ? ORDER BY rowid LIMIT ?");
   const jobPage = db.prepare(
@@ -128,18 +76,20 @@ export function openSqliteStore(file: string, options: SqliteLedgerOptions = {})
   const readSnapshot = db.prepare("SELECT value FROM snapshots WHERE name = ?").pluck();
   const writeSnapshot = db.prepare("INSERT INTO snapshots (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value");
 
-  const write = db.transaction((batch: LedgerBatch): number => {
-    const added = insertEvents(batch.rows);
-    // A batch of known events changes nothing; otherwise merge its attempts (min/max: idempotent).
-    if (added === 0) return 0;
-    upsertAttempts(batch.attempts);
-    bump.run(added, "events");
-    bump.run(1, "changes");
-    return added;
-  });
+  const writeHere = prepareSqliteWrite(db);
+  const threshold = options.writerThreadEvents ?? WRITER_THREAD_EVENTS;
+  let writer: SqliteWriter | undefined;
+  // Writes run one after another, in the order they were asked for, on either connection.
+  let last: Promise<unknown> = Promise.resolve();
 
   return {
-    write: (events) => Promise.resolve(write.immediate(prepareBatch(events))),
+    write(events) {
+      // The rows are built now, while an earlier batch may still be written on the writer thread.
+      const batch = prepareBatch(events);
+      const written = last.then(() => (events.length >= threshold ? (writer ??= startSqliteWriter(file)).write(batch) : writeHere(batch)));
+      last = written.catch(() => undefined);
+      return written;
+    },
     eventPage(after, limit) {
       const items = eventPage.all(after ?? 0, limit) as { rowid: number; micros: number; body: string }[];
       return Promise.resolve({ items, next: items.length < limit ? undefined : items[items.length - 1]!.rowid });
@@ -168,16 +118,18 @@ export function openSqliteStore(file: string, options: SqliteLedgerOptions = {})
         bytes,
       });
     },
-    prune: (before) => Promise.resolve(pruneSqlite(db, before)),
+    // Writes on this connection wait for those on the writer thread, so neither waits on a lock.
+    prune: (before) => last.then(() => pruneSqlite(db, before)),
     changeCount: () => Promise.resolve(meta.get("changes") as number),
     readSnapshot: (name) => Promise.resolve(readSnapshot.get(name) as string | undefined),
     async writeSnapshot(name, value) {
+      await last;
       writeSnapshot.run(name, value);
-      return Promise.resolve();
     },
-    close() {
+    async close() {
+      await last;
+      await writer?.close();
       db.close();
-      return Promise.resolve();
     },
   };
 }
