@@ -27,8 +27,10 @@ export interface AttemptFacts {
   readonly duplicate: boolean;
   readonly low: bigint | undefined;
   readonly high: bigint | undefined;
-  /** A charge the ledger already has for the attempt (an earlier bill). */
+  /** What the ledger has charged for the attempt, from any bill or log (shown beside). */
   readonly charged: bigint | undefined;
+  /** The part of it dated in the bill's period: what reading this bill again replaces. */
+  readonly chargedInPeriod: bigint | undefined;
   /** When a charge with no time of its own is dated: the attempt's completion, else its start. */
   readonly at: number;
 }
@@ -38,8 +40,6 @@ export interface MissingTally {
   count: number;
   low: bigint;
   high: bigint;
-  /** Σ estimates outside the tolerance, at the reconciliation's scale. */
-  unexplained: bigint;
   items: AttemptFacts[];
   requestIds: (string | null)[];
   unknownNotBilled: number;
@@ -183,15 +183,16 @@ export function classify(bill: Bill, options: ReconcileOptions, g: Gathered): { 
       const t = r.micros ?? a.at;
       byTime.set(t, (byTime.get(t) ?? 0n) + unitsAt(r.amount, m));
     }
-    if (a.charged === undefined) {
+    if (a.chargedInPeriod === undefined) {
       for (const [t, amount] of byTime) {
         charges.push({ type: "charged", ts: iso(t), provider: a.provider, model: a.model, job: a.job, attempt: a.attempt, request_id: rid, amount: money(amount), currency });
       }
       continue;
     }
-    // The ledger already holds charges for it (an earlier bill): write only what changes the
-    // total to this bill's, so a corrected bill replaces the figure instead of adding to it.
-    const delta = net - up(a.charged);
+    // The ledger already holds charges for it in this period (this bill read before, or an
+    // earlier issue of it): write only what changes them to this bill's, so a corrected bill
+    // replaces the figure instead of adding to it. Another period's charges stay as they are.
+    const delta = net - up(a.chargedInPeriod);
     if (delta === 0n) {
       alreadyCharged++;
       continue;
@@ -219,11 +220,11 @@ export function classify(bill: Bill, options: ReconcileOptions, g: Gathered): { 
     s.count += t.count;
     s.low += up(t.low);
     s.high += up(t.high);
-    s.unexplained += t.unexplained;
+    // A charge left off the bill is unexplained whole, as one the ledger never saw: the
+    // tolerance is for amounts that disagree, not for charges on one side only.
+    s.unexplained += up(t.low);
     t.items.forEach((f, i) => {
-      const gap = -up(f.low!);
-      const agrees = withinTolerance(gap, up(f.low!), tol, m);
-      items.push({ class: "missing", request_id: t.requestIds[i] ?? null, provider: f.provider, model: f.model, job: f.job, attempt: f.attempt, outcome: f.cls, cause: f.cause ?? null, billed: "0", estimate_low: money(up(f.low!)), estimate_high: money(up(f.high!)), ledger_charge: null, difference: money(gap), agrees, rows: [] });
+      items.push({ class: "missing", request_id: t.requestIds[i] ?? null, provider: f.provider, model: f.model, job: f.job, attempt: f.attempt, outcome: f.cls, cause: f.cause ?? null, billed: "0", estimate_low: money(up(f.low!)), estimate_high: money(up(f.high!)), ledger_charge: null, difference: money(-up(f.low!)), agrees: false, rows: [] });
     });
     if (t.count > t.items.length) {
       problems.push({ kind: "note", why: `${t.count - t.items.length} more attempts of '${provider}' the bill left out are counted but not listed` });

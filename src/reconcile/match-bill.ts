@@ -1,8 +1,7 @@
-import { pow10, type AttemptVisitor, type AuditedAttempt, type ChargedEvent } from "../core/index.js";
+import { unitsAt, type AttemptVisitor, type AuditedAttempt, type ChargedEvent } from "../core/index.js";
 import type { Bill, BillRow } from "./bill.js";
 import { classify, type AttemptFacts, type MissingTally, type ReconcileOptions } from "./classify-bill.js";
 import type { ReconcileResult } from "./reconcile-result.js";
-import { toleranceScale } from "./tolerance.js";
 
 export type { ReconcileOptions } from "./classify-bill.js";
 
@@ -23,7 +22,21 @@ function keyOfRow(r: BillRow): string | undefined {
 }
 
 
-function factsOf(a: AuditedAttempt): AttemptFacts {
+/**
+ * The charges the ledger holds for the attempt in the bill's period (in the audit's currency, at
+ * its scale `scale`): what an earlier reading of this bill, or of a corrected one, wrote. Charges
+ * from other periods (a refund on a later bill) are not this bill's to replace.
+ */
+function chargedIn(a: AuditedAttempt, scale: number, currency: string, since: number | undefined, until: number | undefined): bigint | undefined {
+  let sum: bigint | undefined;
+  for (const c of a.charges) {
+    if (c.currency !== currency || (since !== undefined && c.at < since) || (until !== undefined && c.at >= until)) continue;
+    sum = (sum ?? 0n) + unitsAt(c.amount, scale);
+  }
+  return sum;
+}
+
+function factsOf(a: AuditedAttempt, chargedInPeriod: bigint | undefined): AttemptFacts {
   const s = a.state;
   return {
     requestId: s.requestIds?.[0],
@@ -37,6 +50,7 @@ function factsOf(a: AuditedAttempt): AttemptFacts {
     low: a.priced?.low,
     high: a.priced?.high,
     charged: a.charged,
+    chargedInPeriod,
     at: s.completedAt ?? s.rejectedAt ?? s.start,
   };
 }
@@ -84,17 +98,15 @@ export function createReconciler(bill: Bill, options: ReconcileOptions): Reconci
   const missing = new Map<string, MissingTally>();
   let scale = 0;
   let currency: string | undefined;
-  const billScale = bill.rows.reduce((x, r) => Math.max(x, r.amount.scale), toleranceScale(options.tolerance));
 
   const visit: AttemptVisitor = (attempts, s, cur) => {
     scale = s;
     currency = cur;
-    const m = Math.max(s, billScale);
     for (const a of attempts) {
       const ids = a.state.requestIds ?? [];
       let f: AttemptFacts | undefined;
       const match = (key: string): void => {
-        f ??= factsOf(a);
+        f ??= factsOf(a, a.charged === undefined ? undefined : chargedIn(a, s, cur, since, until));
         const list = matches.get(key);
         if (list) list.push(f);
         else matches.set(key, [f]);
@@ -112,17 +124,13 @@ export function createReconciler(bill: Bill, options: ReconcileOptions): Reconci
       const start = a.state.start;
       if ((since !== undefined && start < since) || (until !== undefined && start >= until)) continue;
       let t = missing.get(a.state.provider);
-      if (!t) missing.set(a.state.provider, (t = { count: 0, low: 0n, high: 0n, unexplained: 0n, items: [], requestIds: [], unknownNotBilled: 0 }));
+      if (!t) missing.set(a.state.provider, (t = { count: 0, low: 0n, high: 0n, items: [], requestIds: [], unknownNotBilled: 0 }));
       if (a.priced.low > 0n) {
         t.count++;
         t.low += a.priced.low;
         t.high += a.priced.high;
-        const low = a.priced.low * pow10(m - s);
-        // A charge left off the bill is unexplained whole, as one the ledger never saw: the
-        // tolerance is for amounts that disagree, not for charges on one side only.
-        t.unexplained += low;
         if (t.items.length < MAX_MISSING_LISTED) {
-          t.items.push(factsOf(a));
+          t.items.push(factsOf(a, undefined));
           t.requestIds.push(ids[0] ?? null);
         }
       } else if (a.priced.high > 0n) t.unknownNotBilled++;

@@ -87,6 +87,7 @@ describe("reconcile", () => {
     // A charge left off the bill is unexplained whole, even under an absolute tolerance larger than it.
     const tolerant = await reconcileJson(dir, "--invoice", "bill.csv", "--tolerance", "0.02");
     assert.equal(tolerant.json.classes.missing.unexplained, "0.048");
+    assert.ok(tolerant.json.items.filter((i: ReconcileItem) => i.class === "missing").every((i: ReconcileItem) => !i.agrees), "a missing item counted as unexplained does not agree");
   });
 
   it("nets credits and refunds into their request id", async () => {
@@ -132,6 +133,15 @@ describe("reconcile", () => {
     assert.deepEqual(delta.map((c) => [c.request_id, c.amount]), [["r7", "-0.001"]]);
     const after = JSON.parse((await run(dir, "audit", "events.jsonl", "charges.jsonl", "fixed.jsonl", "--json")).stdout);
     assert.equal(after.billed, "0.0741");
+    // A refund of r7 on the next month's bill is that bill's own charge: written whole, it
+    // brings r7's total to 0 (it does not replace November's charge as a correction would).
+    writeFileSync(join(dir, "december.csv"), "request_id,amount,currency,time\nr7,-0.002,USD,2026-12-03T09:00:00Z\n");
+    const december = await run(dir, "reconcile", "--events", "events.jsonl", "charges.jsonl", "fixed.jsonl", "--invoice", "december.csv", "--charges-out", "december.jsonl");
+    assert.equal(december.code, 0, december.stderr);
+    const refund = readFileSync(join(dir, "december.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, string>);
+    assert.deepEqual(refund.map((c) => [c.request_id, c.amount, c.ts]), [["r7", "-0.002", "2026-12-03T09:00:00Z"]]);
+    const refunded = JSON.parse((await run(dir, "audit", "events.jsonl", "charges.jsonl", "fixed.jsonl", "december.jsonl", "--json")).stdout);
+    assert.equal(refunded.billed, "0.0721");
   });
 
   it("writes nothing back and exits 1 when the bill has bad rows, naming line and column", async () => {
