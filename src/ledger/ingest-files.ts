@@ -71,14 +71,15 @@ export async function ingestFiles(ledger: Ledger, files: readonly string[], opti
   let read = 0;
   let total = 0;
   // One batch is written while the next is read: a flush starts its batch's append (which
-  // builds the rows at once), then waits for the batch before it. Counts and progress come
-  // from committed batches only.
+  // builds the rows at once; the ledger writes appends one after another), then waits for the
+  // batch before it. Counts and progress come from committed batches only.
   let writing: Promise<void> | undefined;
+  let failed = false;
   const flush = async (): Promise<void> => {
     const appended = ledger.append(batch).then((r) => {
       added += r.added;
       known += r.known;
-      options.onProgress?.(read, total, added, known);
+      if (!failed) options.onProgress?.(read, total, added, known);
     });
     batch = [];
     appended.catch(() => undefined); // its error is raised where it is awaited
@@ -86,20 +87,28 @@ export async function ingestFiles(ledger: Ledger, files: readonly string[], opti
     writing = appended;
     await before;
   };
-  const events = await eachEvent(
-    files,
-    options,
-    (e) => {
-      batch.push(e);
-      return batch.length >= size ? flush() : undefined;
-    },
-    problems,
-    (r, t) => {
-      read = r;
-      total = t;
-    },
-  );
-  if (batch.length > 0) await flush();
-  await writing;
+  let events: number;
+  try {
+    events = await eachEvent(
+      files,
+      options,
+      (e) => {
+        batch.push(e);
+        return batch.length >= size ? flush() : undefined;
+      },
+      problems,
+      (r, t) => {
+        read = r;
+        total = t;
+      },
+    );
+    if (batch.length > 0) await flush();
+    await writing;
+  } catch (e) {
+    // Nothing of this ingest goes on after it returns: the append still in flight settles first.
+    failed = true;
+    await writing?.catch(() => undefined);
+    throw e;
+  }
   return { events, added, known, problems };
 }

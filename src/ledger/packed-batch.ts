@@ -17,7 +17,7 @@ export interface PackedBatch {
   readonly chargeRids: string;
   readonly chargeRidLength: Int32Array;
   /** Few (a handful of events each): cloned as they are. */
-  readonly attempts: readonly AttemptRow[];
+  readonly attempts: AttemptRow[];
 }
 
 /** The typed arrays of a packed batch, to transfer rather than copy. */
@@ -78,5 +78,5 @@ export function unpackBatch(p: PackedBatch): LedgerBatch {
   const chargeRids = column(p.chargeRids, p.chargeRidLength);
   const rows = new Array<EventRow>(n);
   for (let i = 0; i < n; i++) rows[i] = { micros: p.micros[i]!, hash: p.hash[i]!, job: jobs[i]!, chargeRid: chargeRids[i]!, body: bodies[i]! };
-  return { rows, attempts: [...p.attempts] };
+  return { rows, attempts: p.attempts };
 }

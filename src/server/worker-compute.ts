@@ -1,17 +1,9 @@
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { DashboardView } from "../report/html/view.js";
+import { startWorker } from "../sources/start-worker.js";
 import type { ViewComputeOptions } from "./compute-view.js";
 import type { ViewMessage, ViewTask } from "./view-worker.js";
 import type { ComputeView } from "./view-store.js";
-
-// Run from source (through tsx, in tests) the worker is a .ts file, started through the shim
-// that registers tsx in the worker; built, it is .js.
-const FROM_SOURCE = import.meta.url.endsWith(".ts");
-const WORKER_URL = new URL(FROM_SOURCE ? "./view-worker.ts" : "./view-worker.js", import.meta.url);
-
-function startWorker(task: ViewTask): Worker {
-  return FROM_SOURCE ? new Worker(new URL("../sources/worker-from-source.mjs", import.meta.url), { workerData: { ...task, entry: WORKER_URL.href } }) : new Worker(WORKER_URL, { workerData: task });
-}
 
 /**
  * Computes views in a worker thread that opens its own connection to the ledger `target`
@@ -23,7 +15,7 @@ export function workerCompute(target: string, options: () => Promise<ViewCompute
   const compute: ComputeView = async (filter, progress) => {
     const task: ViewTask = { target, options: await options(), filter };
     return new Promise<DashboardView>((resolve, reject) => {
-      const worker = startWorker(task);
+      const worker = startWorker(import.meta.url, "view-worker", task);
       running.add(worker);
       worker.once("exit", () => running.delete(worker));
       let settled = false;

@@ -1,12 +1,8 @@
-import { Worker } from "node:worker_threads";
 import type { Audit, CollectedPart } from "../core/index.js";
 import { FileError } from "../errors.js";
 import type { AuditTask, WorkerProgress, WorkerResult } from "./audit-worker.js";
 import { feedFile } from "./feed-file.js";
-
-// Run from source (through tsx, in tests) the worker is a .ts file; built, it is .js.
-const FROM_SOURCE = import.meta.url.endsWith(".ts");
-const WORKER_URL = new URL(FROM_SOURCE ? "./audit-worker.ts" : "./audit-worker.js", import.meta.url);
+import { startWorker } from "./start-worker.js";
 
 /** Splits files into tasks: byte ranges of plain files, whole gzip files. */
 export function planTasks(files: readonly string[], probes: readonly { gzip: boolean; size: number }[], threads: number, name: (f: string) => string, pieceBytes?: number): AuditTask[] {
@@ -103,9 +99,7 @@ export async function auditInWorkers(audit: Audit, tasks: readonly AuditTask[], 
 /** Runs tasks on a worker thread; resolves with its partial audit. */
 function runWorker(tasks: readonly AuditTask[], progress: (bytes: number) => void): Promise<WorkerResult> {
   return new Promise<WorkerResult>((resolve, reject) => {
-    const worker = FROM_SOURCE
-      ? new Worker(new URL("./worker-from-source.mjs", import.meta.url), { workerData: { tasks, entry: WORKER_URL.href } })
-      : new Worker(WORKER_URL, { workerData: { tasks } });
+    const worker = startWorker(import.meta.url, "audit-worker", { tasks });
     worker.on("message", (m: WorkerResult | WorkerProgress | { error: string; file: string }) => {
       if ("progress" in m) progress(m.progress);
       else if ("error" in m) reject(new FileError(m.error, m.file));

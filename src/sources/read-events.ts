@@ -9,12 +9,35 @@ import { readLines, type ProgressListener } from "./read-lines.js";
  */
 export type EventLineVisitor = (event: StoredEvent | undefined, line: number, why: string | undefined) => void | Promise<void>;
 
-const FIELDS = Object.keys(createEventRecord()).filter((k) => k !== "at") as (keyof EventRecord)[];
-
-/** A fresh event object of the record's fields (the record is reused line after line). */
+/**
+ * A fresh event of the record's fields (the record is reused line after line). Every field is
+ * set, absent ones to undefined as absent fields read: one object shape for every event, so
+ * the reads that build its ledger row stay fast.
+ */
 function eventOf(r: EventRecord): FailcostEvent {
-  const e: Record<string, unknown> = {};
-  for (const k of FIELDS) if (r[k] !== undefined) e[k] = r[k];
+  // Typed as the record's fields, so a field the scanner learns is not left out here.
+  const e: Omit<EventRecord, "at"> = {
+    ts: r.ts,
+    type: r.type,
+    provider: r.provider,
+    model: r.model,
+    job: r.job,
+    attempt: r.attempt,
+    request_id: r.request_id,
+    input_hash: r.input_hash,
+    idempotency_key: r.idempotency_key,
+    kind: r.kind,
+    units: r.units,
+    webhook: r.webhook,
+    http_status: r.http_status,
+    error: r.error,
+    outcome: r.outcome,
+    run_seconds: r.run_seconds,
+    waited_seconds: r.waited_seconds,
+    requeued: r.requeued,
+    amount: r.amount,
+    currency: r.currency,
+  };
   return e as unknown as FailcostEvent;
 }
 

@@ -12,11 +12,11 @@ import { examplePolicies, generatedFile, tempDir, us, withoutReadCounts } from "
 import { freshPgTarget, TEST_PG } from "./pg-schemas.js";
 import { runCli, startCli } from "./spawn-cli.js";
 
-async function crashAndResume(target: string, file: string, total: number): Promise<void> {
+async function crashAndResume(target: string, file: string, total: number, batch = 500): Promise<void> {
   const watcher = await openLedger(target);
   let before: number;
   try {
-    const child = startCli(["ingest", "--db", target, "--batch", "500", file]);
+    const child = startCli(["ingest", "--db", target, "--batch", String(batch), file]);
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
     // Kill it as soon as its first transaction has committed.
     for (let waited = 0; (await watcher.changeCount()) === 0 && waited < 120_000; waited += 5) await sleep(5);
@@ -26,7 +26,7 @@ async function crashAndResume(target: string, file: string, total: number): Prom
   } finally {
     await watcher.close();
   }
-  assert.ok(before >= 500 && before < total, `killed mid-ingest (${before} of ${total} events committed)`);
+  assert.ok(before >= batch && before < total, `killed mid-ingest (${before} of ${total} events committed)`);
 
   const resumed = await runCli(["ingest", "--db", target, "--json", file]);
   assert.equal(resumed.code, 0, resumed.stderr);
@@ -53,6 +53,12 @@ describe("ingest killed with SIGKILL", () => {
   it("leaves an SQLite ledger that a re-run completes exactly", async () => {
     const { path, lines } = await large;
     await crashAndResume(join(dir, "crash.db"), path, lines.length);
+  });
+
+  it("leaves an SQLite ledger that a re-run completes exactly, killed while its writer thread writes", async () => {
+    const { path, lines } = await large;
+    // Batches of 2,000 events or more are written on the writer thread.
+    await crashAndResume(join(dir, "crash-writer.db"), path, lines.length, 5000);
   });
 
   it("leaves a PostgreSQL ledger that a re-run completes exactly", { skip: TEST_PG === undefined ? "set FAILCOST_TEST_PG" : false }, async () => {

@@ -36,6 +36,7 @@ class CopyIn extends pg.Query {
   constructor(
     sql: string,
     private readonly data: Buffer,
+    private readonly onSent: () => void,
   ) {
     super(sql);
   }
@@ -44,6 +45,7 @@ class CopyIn extends pg.Query {
   handleCopyInResponse(connection: { sendCopyFromChunk(b: Buffer): void; endCopyFrom(): void }): void {
     for (let at = 0; at < this.data.length; at += CHUNK) connection.sendCopyFromChunk(this.data.subarray(at, at + CHUNK));
     connection.endCopyFrom();
+    this.onSent();
   }
 }
 
@@ -54,9 +56,22 @@ export function copyRows(client: pg.ClientBase, table: string, rows: readonly (r
 
 /** Copies rows already in COPY text (see `copyText`) into `table`; resolves with how many. */
 export function copyTextIn(client: pg.ClientBase, table: string, text: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const query = new CopyIn(`COPY ${table} FROM STDIN`, Buffer.from(text));
+  return startCopyIn(client, table, text).done;
+}
+
+/**
+ * Starts copying rows in COPY text into `table` (queued behind the client's earlier queries):
+ * `sent` resolves once every row is on its way to the server, `done` with how many went in.
+ * Between the two the server works alone: the time to build the next rows.
+ */
+export function startCopyIn(client: pg.ClientBase, table: string, text: string): { readonly sent: Promise<void>; readonly done: Promise<number> } {
+  let sent!: () => void;
+  const onSent = new Promise<void>((resolve) => (sent = resolve));
+  const done = new Promise<number>((resolve, reject) => {
+    const query = new CopyIn(`COPY ${table} FROM STDIN`, Buffer.from(text), sent);
     (query as unknown as { callback: (err: Error | null, res?: pg.QueryResult) => void }).callback = (err, res) => (err ? reject(err) : resolve(res?.rowCount ?? 0));
     void client.query(query);
   });
+  // A copy that fails before its rows are sent (an aborted transaction) has nothing to wait for.
+  return { sent: Promise.race([onSent, done.then(() => undefined, () => undefined)]), done };
 }

@@ -4,7 +4,7 @@ import { LedgerError, messageOf } from "../../errors.js";
 import { eventRow, type EventRow } from "../event-row.js";
 import { attemptRows } from "../ledger-batch.js";
 import { queryBounds, type LedgerRow, type LedgerStore, type Page } from "../ledger-store.js";
-import { copyRows, copyText, copyTextIn } from "./postgres-copy.js";
+import { copyRows, copyText, startCopyIn } from "./postgres-copy.js";
 import { migratePostgres } from "./postgres-migrations.js";
 import { prunePostgres } from "./postgres-prune.js";
 import { parsePostgresTarget } from "./postgres-target.js";
@@ -95,21 +95,24 @@ export async function openPostgresStore(target: string, options: { readonly crea
   let allNew = true;
   const copyDirect = `${s}.events (micros, hash, job, charge_rid, body)`;
 
-  const write = (events: readonly StoredEvent[]): Promise<number> => {
+  const writeNow = (events: readonly StoredEvent[]): Promise<number> => {
     // Built once, part by part as the transaction needs them: a retried transaction reuses them.
     const parts: { text: string; rows: number }[] = [];
     const part = (k: number): { text: string; rows: number } => (parts[k] ??= eventsCopyText(events, k * PART, Math.min(events.length, (k + 1) * PART)));
     return inTransaction(pool, async (c) => {
       let added = 0;
-      const merge = async (text: string): Promise<number> => {
-        await copyTextIn(c, "incoming_events", text);
-        return (await c.query(mergeEvents)).rowCount ?? 0;
+      // A part's statements are queued at once; `sent` resolves when its rows are on the wire.
+      const merge = (text: string): { sent: Promise<void>; done: Promise<number> } => {
+        const copy = startCopyIn(c, "incoming_events", text);
+        const merged = c.query(mergeEvents);
+        return { sent: copy.sent, done: Promise.all([copy.done, merged]).then(([, r]) => r.rowCount ?? 0) };
       };
-      const direct = async (text: string): Promise<number> => {
-        await c.query("SAVEPOINT part");
-        const n = await copyTextIn(c, copyDirect, text);
-        await c.query("RELEASE SAVEPOINT part");
-        return n;
+      const direct = (text: string): { sent: Promise<void>; done: Promise<number> } => {
+        const savepoint = c.query("SAVEPOINT part");
+        const copy = startCopyIn(c, copyDirect, text);
+        // Fails after a failed copy (the transaction is aborted until the rollback below).
+        const release = c.query("RELEASE SAVEPOINT part");
+        return { sent: copy.sent, done: Promise.all([savepoint, copy.done, release]).then(([, n]) => n) };
       };
       // The part the server works on while the client builds the next one.
       let working: { readonly k: number; readonly direct: boolean; readonly done: Promise<number> } | undefined;
@@ -129,15 +132,16 @@ export async function openPostgresStore(target: string, options: { readonly crea
           if ((e as { code?: string }).code !== "23505") throw e; // unique_violation: some were known
           await c.query("ROLLBACK TO SAVEPOINT part");
           allNew = false;
-          added += await merge(part(w.k).text);
+          added += await merge(part(w.k).text).done;
         }
       };
       for (let k = 0; k * PART < events.length; k++) {
-        const { text } = part(k); // while the server works on part k - 1
+        const { text } = part(k); // while the server works on part k - 1, whose rows are sent
         await settle();
-        const done = allNew ? direct(text) : merge(text);
-        done.catch(() => undefined); // settled above, on the next turn or after the loop
-        working = { k, direct: allNew, done };
+        const w = allNew ? direct(text) : merge(text);
+        w.done.catch(() => undefined); // settled above, on the next turn or after the loop
+        working = { k, direct: allNew, done: w.done };
+        await w.sent;
       }
       await settle();
       // A batch of known events changes nothing; otherwise merge its attempts (idempotent).
@@ -148,6 +152,16 @@ export async function openPostgresStore(target: string, options: { readonly crea
       await c.query(`UPDATE ${s}.ledger_meta SET value = value + (CASE key WHEN 'events' THEN $1::bigint ELSE 1 END) WHERE key IN ('events', 'changes')`, [added]);
       return added;
     });
+  };
+
+  // One write at a time, in the order asked: a caller may start the next batch's append before
+  // the last has committed (ingest reads on meanwhile); two transactions of one writer at once
+  // would only contend with each other.
+  let last: Promise<unknown> = Promise.resolve();
+  const write = (events: readonly StoredEvent[]): Promise<number> => {
+    const written = last.then(() => writeNow(events));
+    last = written.catch(() => undefined);
+    return written;
   };
 
   const rows = async (sql: string, params: unknown[]): Promise<LedgerRow[]> => toRows((await pool.query<RawRow>(sql, params)).rows);
@@ -235,6 +249,9 @@ export async function openPostgresStore(target: string, options: { readonly crea
     async writeSnapshot(name, value) {
       await pool.query(`INSERT INTO ${s}.snapshots (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value`, [name, value]);
     },
-    close: () => pool.end(),
+    async close() {
+      await last;
+      await pool.end();
+    },
   };
 }

@@ -4,6 +4,7 @@ import Database from "better-sqlite3";
 import type { LedgerQuery } from "../../core/index.js";
 import { LedgerError, messageOf } from "../../errors.js";
 import { prepareBatch } from "../ledger-batch.js";
+import { packBatch } from "../packed-batch.js";
 import { queryBounds, type LedgerRow, type LedgerStore, type Page } from "../ledger-store.js";
 import { tuneConnection } from "./sqlite-connection.js";
 import { migrateSqlite } from "./sqlite-migrations.js";
@@ -84,9 +85,14 @@ export function openSqliteStore(file: string, options: SqliteLedgerOptions = {})
 
   return {
     write(events) {
-      // The rows are built now, while an earlier batch may still be written on the writer thread.
+      // The rows are built (and packed) now, while an earlier batch may still be written on the
+      // writer thread.
       const batch = prepareBatch(events);
-      const written = last.then(() => (events.length >= threshold ? (writer ??= startSqliteWriter(file)).write(batch) : writeHere(batch)));
+      let written: Promise<number>;
+      if (events.length >= threshold) {
+        const packed = packBatch(batch);
+        written = last.then(() => (writer ??= startSqliteWriter(file)).write(packed));
+      } else written = last.then(() => writeHere(batch));
       last = written.catch(() => undefined);
       return written;
     },

@@ -1,25 +1,18 @@
-import { Worker } from "node:worker_threads";
-import type { LedgerBatch } from "../ledger-batch.js";
-import { packBatch, packedBuffers } from "../packed-batch.js";
+import { startWorker } from "../../sources/start-worker.js";
+import { packedBuffers, type PackedBatch } from "../packed-batch.js";
 import type { WriterReply, WriterRequest } from "./sqlite-writer-worker.js";
-
-// Run from source (through tsx, in tests) the worker is a .ts file; built, it is .js.
-const FROM_SOURCE = import.meta.url.endsWith(".ts");
-const WORKER_URL = new URL(FROM_SOURCE ? "./sqlite-writer-worker.ts" : "./sqlite-writer-worker.js", import.meta.url);
 
 /** A writer thread for one SQLite ledger file (see sqlite-writer-worker.ts). */
 export interface SqliteWriter {
-  /** Writes one batch in one transaction on the writer thread; resolves with how many were new. */
-  write(batch: LedgerBatch): Promise<number>;
+  /** Writes one packed batch in one transaction on the writer thread; resolves with how many were new. */
+  write(batch: PackedBatch): Promise<number>;
   /** Closes the writer's connection and ends the thread (after the writes already posted). */
   close(): Promise<void>;
 }
 
 /** Starts the writer thread of the ledger in `file` (which must exist, its schema current). */
 export function startSqliteWriter(file: string): SqliteWriter {
-  const worker = FROM_SOURCE
-    ? new Worker(new URL("../../sources/worker-from-source.mjs", import.meta.url), { workerData: { file, entry: WORKER_URL.href } })
-    : new Worker(WORKER_URL, { workerData: { file } });
+  const worker = startWorker(import.meta.url, "sqlite-writer-worker", { file });
   const waiting = new Map<number, { resolve: (added: number) => void; reject: (e: Error) => void }>();
   let next = 0;
   let ended: Error | undefined;
@@ -46,10 +39,9 @@ export function startSqliteWriter(file: string): SqliteWriter {
   // An idle writer does not keep the process alive; one with writes in flight does.
   worker.unref();
   return {
-    write(batch) {
+    write(packed) {
       if (ended !== undefined) return Promise.reject(ended);
       const id = next++;
-      const packed = packBatch(batch);
       return new Promise<number>((resolve, reject) => {
         if (waiting.size === 0) worker.ref();
         waiting.set(id, { resolve, reject });
