@@ -4,7 +4,7 @@ import { LedgerError, messageOf } from "../../errors.js";
 import { eventRow, type EventRow } from "../event-row.js";
 import { attemptRows } from "../ledger-batch.js";
 import { queryBounds, type LedgerRow, type LedgerStore, type Page } from "../ledger-store.js";
-import { copyRows, copyText, startCopyIn } from "./postgres-copy.js";
+import { copyRows, copyText, copyTextIn, startCopyIn } from "./postgres-copy.js";
 import { migratePostgres } from "./postgres-migrations.js";
 import { prunePostgres } from "./postgres-prune.js";
 import { parsePostgresTarget } from "./postgres-target.js";
@@ -101,19 +101,33 @@ export async function openPostgresStore(target: string, options: { readonly crea
     const part = (k: number): { text: string; rows: number } => (parts[k] ??= eventsCopyText(events, k * PART, Math.min(events.length, (k + 1) * PART)));
     return inTransaction(pool, async (c) => {
       let added = 0;
-      // A part's statements are queued at once; `sent` resolves when its rows are on the wire.
-      const merge = (text: string): { sent: Promise<void>; done: Promise<number> } => {
-        const copy = startCopyIn(c, "incoming_events", text);
-        const merged = c.query(mergeEvents);
-        return { sent: copy.sent, done: Promise.all([copy.done, merged]).then(([, r]) => r.rowCount ?? 0) };
+      // A part's statements run one after another (node-postgres wants no query queued behind
+      // another); `sent` resolves once the server has the part's last work: the client builds
+      // the next part meanwhile.
+      const part$ = (run: (sent: () => void) => Promise<number>): { sent: Promise<void>; done: Promise<number> } => {
+        let sent!: () => void;
+        const onSent = new Promise<void>((resolve) => (sent = resolve));
+        const done = run(sent).finally(sent);
+        return { sent: onSent, done };
       };
-      const direct = (text: string): { sent: Promise<void>; done: Promise<number> } => {
-        const savepoint = c.query("SAVEPOINT part");
-        const copy = startCopyIn(c, copyDirect, text);
-        // Fails after a failed copy (the transaction is aborted until the rollback below).
-        const release = c.query("RELEASE SAVEPOINT part");
-        return { sent: copy.sent, done: Promise.all([savepoint, copy.done, release]).then(([, n]) => n) };
-      };
+      // Into the staging table, then merged: the merge is the server's work.
+      const merge = (text: string): { sent: Promise<void>; done: Promise<number> } =>
+        part$(async (sent) => {
+          await copyTextIn(c, "incoming_events", text);
+          const merged = c.query(mergeEvents);
+          sent();
+          return (await merged).rowCount ?? 0;
+        });
+      // Straight into the events table under a savepoint: the copy is the server's work.
+      const direct = (text: string): { sent: Promise<void>; done: Promise<number> } =>
+        part$(async (sent) => {
+          await c.query("SAVEPOINT part");
+          const copy = startCopyIn(c, copyDirect, text);
+          void copy.sent.then(sent);
+          const n = await copy.done;
+          await c.query("RELEASE SAVEPOINT part");
+          return n;
+        });
       // The part the server works on while the client builds the next one.
       let working: { readonly k: number; readonly direct: boolean; readonly done: Promise<number> } | undefined;
       const settle = async (): Promise<void> => {
