@@ -154,6 +154,12 @@ describe("forecast", () => {
     const r = await run(dir, "forecast", "--events", "events.jsonl", "--policies", "flat.yaml", "--seed", "1");
     assert.equal(r.code, 2);
     assert.match(r.stderr, /nothing to simulate: no provider and model of the trial has a policy with prices/);
+    // No report is printed for a forecast that did not run; the error names each group and why.
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /\n {2}flat\/m: \S/);
+    const json = await run(dir, "forecast", "--events", "events.jsonl", "--policies", "flat.yaml", "--seed", "1", "--json");
+    assert.equal(json.code, 2);
+    assert.equal(json.stdout, "");
   });
 
   it("refuses a strategy it cannot read, saying why", async () => {

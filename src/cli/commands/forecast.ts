@@ -42,11 +42,13 @@ export async function forecastCommand(_args: unknown[], raw: Record<string, unkn
   try {
     if (collector.groups.size === 0) throw new UsageError("the input has no attempts to learn from (check --since/--until/--provider/--model)");
     const result = forecast(collector, policies, currency, { jobs, runs, strategies }, () => createPrng(seed));
+    if (result.strategies.length === 0) {
+      // No forecast to print: the error names each group and why it was left out.
+      const why = result.trial.map((g) => `${g.model.startsWith(`${g.provider}/`) ? g.model : `${g.provider}/${g.model}`}: ${g.skipped ?? "left out"}`);
+      throw new UsageError(`nothing to simulate: no provider and model of the trial has a policy with prices (give your prices with --policies DIR; see failcost policies show PROVIDER --yaml)\n  ${why.join("\n  ")}`);
+    }
     if (opts.json) io.stdout.write(`${JSON.stringify({ seed, ...result }, null, 2)}\n`);
     else io.stdout.write(renderForecast(result, seed));
-    if (result.strategies.length === 0) {
-      throw new UsageError("nothing to simulate: no provider and model of the trial has a policy with prices (give your prices with --policies DIR; see failcost policies show PROVIDER --yaml)");
-    }
     // The dashboard shows the last forecast stored beside the ledger's events.
     await ledger?.writeSnapshot(EXTRA_SNAPSHOTS.forecast, JSON.stringify({ seed, ...result }));
     return 0;
