@@ -1,8 +1,9 @@
+import type { ServerResponse } from "node:http";
 import type { AttemptEvent, Ledger, StoredEvent } from "../core/index.js";
 import { quantities, quantity } from "../providers/quantity.js";
 import { systemClock, type Clock } from "./clock.js";
 import { EventClock, isoMicros } from "./event-time.js";
-import { DeliveryReader, isRefusal, mountable, reply, type WebhookHandler, type WebhookOptions } from "./webhook-delivery.js";
+import { DeliveryReader, isRefusal, mountable, reply, type Delivery, type WebhookHandler, type WebhookOptions } from "./webhook-delivery.js";
 
 /** The attempt a request id belongs to, as the ledger knows it. */
 export interface KnownAttempt {
@@ -51,13 +52,28 @@ export function createLedgerWebhookHandler(options: LedgerWebhookOptions): Webho
   const clock = options.clock ?? systemClock;
   const times = new EventClock(() => clock.now());
   const find = options.findAttempt ?? scanFinder(options.ledger, options.lookbackHours ?? 48, clock);
+  // Deliveries for one request id are handled one after another, so the second of two that
+  // arrive at once sees the first one's `completed` (within this process).
+  const tails = new Map<string, Promise<void>>();
+  const oneAtATime = (key: string, work: () => Promise<void>): Promise<void> => {
+    const done = (tails.get(key) ?? Promise.resolve()).then(work);
+    const tail = done.catch(() => undefined);
+    tails.set(key, tail);
+    void tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key);
+    });
+    return done;
+  };
   return mountable(async (req, res) => {
     const d = await reader.read(req, Math.floor(clock.now() / 1000));
     if (isRefusal(d)) return reply(res, d.status, d.text);
-    const known = await find(options.provider, d.facts.requestId);
+    await oneAtATime(d.facts.requestId, () => record(d.facts, res));
+  });
+
+  async function record(f: Delivery["facts"], res: ServerResponse): Promise<void> {
+    const known = await find(options.provider, f.requestId);
     if (!known) return reply(res, 202, "accepted: the ledger has no attempt with that request id");
-    const base = { provider: options.provider, model: known.model, job: known.job, attempt: known.attempt, request_id: d.facts.requestId };
-    const f = d.facts;
+    const base = { provider: options.provider, model: known.model, job: known.job, attempt: known.attempt, request_id: f.requestId };
     const events: AttemptEvent[] = [{ ...base, ts: "", type: "webhook_delivered" }];
     // The first terminal report is kept: a re-delivery of an ended job records its delivery only.
     if (f.outcome !== undefined && known.completed !== true) {
@@ -77,5 +93,5 @@ export function createLedgerWebhookHandler(options: LedgerWebhookOptions): Webho
     });
     await options.ledger.append(stored);
     reply(res, 200, "ok");
-  });
+  }
 }

@@ -19,6 +19,7 @@ describe("failcost serve --webhook", () => {
     const lines = [
       { ...base, ts: new Date(now - 60_000).toISOString(), type: "submitted", input_hash: "h" },
       { ...base, ts: new Date(now - 59_000).toISOString(), type: "created", request_id: "pred-9" },
+      { ...base, job: "twin", ts: new Date(now - 58_000).toISOString(), type: "created", request_id: "pred-11" },
     ];
     writeFileSync(join(dir, "events.jsonl"), lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
     const db = join(dir, "failcost.db");
@@ -36,13 +37,22 @@ describe("failcost serve --webhook", () => {
       const other = body.replace('"status":"succeeded"', '"status":"failed"');
       const again = await fetch(new URL("webhooks/replicate", serving.server.url), { method: "POST", headers: { "webhook-id": "msg_10", "webhook-timestamp": String(ts), "webhook-signature": signWebhook(SECRET, "msg_10", ts, other) }, body: other });
       assert.equal(again.status, 200);
+      // Two deliveries for one prediction at the same moment, saying different things: one outcome.
+      const twin = (status: string, id: string) => {
+        const b = body.replace('"id":"pred-9"', '"id":"pred-11"').replace('"status":"succeeded"', `"status":"${status}"`);
+        return fetch(new URL("webhooks/replicate", serving.server.url), { method: "POST", headers: { "webhook-id": id, "webhook-timestamp": String(ts), "webhook-signature": signWebhook(SECRET, id, ts, b) }, body: b });
+      };
+      assert.deepEqual((await Promise.all([twin("succeeded", "msg_11"), twin("failed", "msg_12")])).map((r) => r.status), [200, 200]);
     } finally {
       await serving.close();
     }
     const exported = await runCli(["export", "events", "--db", db], dir);
     const events = exported.stdout.trim().split("\n").map((l) => JSON.parse(l) as { type: string; outcome?: string; run_seconds?: number });
+    const ofTwin = events.filter((e) => (e as { job?: string }).job === "twin");
+    assert.equal(ofTwin.filter((e) => e.type === "webhook_delivered").length, 2);
+    assert.equal(ofTwin.filter((e) => e.type === "completed").length, 1, "the first outcome is kept, the other is a delivery only");
     assert.deepEqual(
-      events.filter((e) => e.type === "webhook_delivered" || e.type === "completed").map((e) => [e.type, e.outcome, e.run_seconds]),
+      events.filter((e) => (e as { job?: string }).job === "hero" && (e.type === "webhook_delivered" || e.type === "completed")).map((e) => [e.type, e.outcome, e.run_seconds]),
       [
         ["webhook_delivered", undefined, undefined],
         ["completed", "succeeded", 3.5],

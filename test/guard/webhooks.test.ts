@@ -3,7 +3,9 @@ import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import Replicate, { validateWebhook } from "replicate";
+import type { StoredEvent } from "../../src/core/index.js";
 import type { FakeProvider } from "../../src/fake-provider/server.js";
 import { createGuard, createLedgerWebhookHandler, signWebhook, verifyWebhook, type Guard } from "../../src/guard/index.js";
 import { fakeProvider, quickPolicies } from "./helpers.js";
@@ -154,6 +156,31 @@ describe("the webhook receiver for a process that did not create the jobs (failc
         ],
       );
       assert.deepEqual(sink.problems, []);
+    } finally {
+      server.close();
+      server.closeAllConnections();
+    }
+  });
+
+  it("keeps one outcome when two deliveries for one request arrive at once", async () => {
+    const sink = new MemorySink();
+    const now = Date.now();
+    const base = { ts: new Date(now - 60_000).toISOString(), provider: "replicate", model: "m", job: "twin", attempt: 1 };
+    await sink.append([{ event: { ...base, type: "created", request_id: "pred-8" }, micros: (now - 60_000) * 1000 }]);
+    // A slow ledger: each lookup finishes before the other delivery's events are written.
+    const slow = { scan: sink.scan.bind(sink), append: async (events: readonly StoredEvent[]) => (await sleep(50), sink.append(events)) };
+    const server = createServer(createLedgerWebhookHandler({ provider: "replicate", secret: SECRET, ledger: slow }));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const post = (status: string, id: string) => {
+      const body = JSON.stringify({ id: "pred-8", model: "m", version: "v", status, input: {}, output: null, error: status === "failed" ? "boom" : null, metrics: {}, urls: {} });
+      const ts = Math.floor(Date.now() / 1000);
+      return fetch(url, { method: "POST", headers: { "webhook-id": id, "webhook-timestamp": String(ts), "webhook-signature": signWebhook(SECRET, id, ts, body) }, body });
+    };
+    try {
+      assert.deepEqual((await Promise.all([post("succeeded", "msg_a"), post("failed", "msg_b")])).map((r) => r.status), [200, 200]);
+      assert.equal(sink.all().filter((e) => e.type === "webhook_delivered").length, 2);
+      assert.equal(sink.all().filter((e) => e.type === "completed").length, 1);
     } finally {
       server.close();
       server.closeAllConnections();
