@@ -3,6 +3,7 @@ import { OUTCOMES, type Units } from "../event.js";
 import type { FailureType } from "../failure-type.js";
 import { failureOfCode, WEBHOOK_ASKED } from "./attempt-codes.js";
 import type { AttemptTable } from "./attempt-table.js";
+import type { GiveUpFacts } from "./judge.js";
 
 function time(a: Float64Array, i: number): number | undefined {
   const v = a[i]!;
@@ -11,12 +12,30 @@ function time(a: Float64Array, i: number): number | undefined {
 
 const NO_POLLS: readonly number[] = Object.freeze([]);
 
+const outcomeOf = (t: AttemptTable, i: number): (typeof OUTCOMES)[number] | undefined => {
+  const o = t.outcome[i]!;
+  return o === 0 ? undefined : OUTCOMES[o - 1];
+};
+
+/** What `givenUpAt` reads of attempt `i`, straight from the table's columns (no whole row). */
+export function giveUpFacts(t: AttemptTable, i: number): GiveUpFacts {
+  const x = t.rare.get(i);
+  return { outcome: outcomeOf(t, i), createdAt: time(t.createdAt, i), rejectedAt: x?.rejectedAt, completedAt: time(t.completedAt, i), timeoutAt: x?.timeoutAt, outputRejectedAt: x?.outputRejectedAt };
+}
+
 /**
  * The times of attempt `i`'s distinct polls, sorted. A poll is its time and HTTP status: the
  * same poll read twice (a line repeated, or in two files) counts once; two polls at the same
  * time with different answers are two.
  */
 function distinctPollTimes(t: AttemptTable, i: number): number[] {
+  const times: number[] = [];
+  for (let p = t.pollHead[i]!; p !== -1; p = t.pollNext[p]!) times.push(t.pollTime[p]!);
+  times.sort((a, b) => a - b);
+  let tie = false;
+  for (let k = 1; k < times.length && !tie; k++) tie = times[k] === times[k - 1];
+  if (!tie) return times;
+  // Rare: polls at one time, told apart by their statuses.
   const polls: [number, number][] = [];
   for (let p = t.pollHead[i]!; p !== -1; p = t.pollNext[p]!) polls.push([t.pollTime[p]!, t.pollStatus[p]!]);
   polls.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
@@ -72,7 +91,6 @@ export class AttemptRow {
   constructor(t: AttemptTable, i: number) {
     const x = t.rare.get(i);
     const rid = t.requestIds.get(i);
-    const o = t.outcome[i]!;
     this.index = i;
     this.job = t.jobs.name(t.jobOf[i]!);
     this.attempt = t.attempt[i]!;
@@ -93,7 +111,7 @@ export class AttemptRow {
     this.createdAt = time(t.createdAt, i);
     this.polls = t.pollHead[i] === -1 ? NO_POLLS : distinctPollTimes(t, i);
     this.completedAt = time(t.completedAt, i);
-    this.outcome = o === 0 ? undefined : OUTCOMES[o - 1];
+    this.outcome = outcomeOf(t, i);
     this.units = t.units[i] === -1 ? undefined : t.unitSets[t.units[i]!];
     this.completedError = failureOfCode(t.completedError[i]!);
     this.timeoutAt = x?.timeoutAt;

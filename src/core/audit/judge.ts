@@ -1,5 +1,6 @@
 import type { Cause } from "../cause.js";
 import { failureTypeOfStatus, type FailureType } from "../failure-type.js";
+import { giveUpFacts } from "./attempt-row.js";
 import type { AttemptTable } from "./attempt-table.js";
 import type { AttemptView } from "./attempt-view.js";
 import type { AttemptClass } from "./price-attempt.js";
@@ -21,7 +22,7 @@ export interface Judgement<S extends AttemptView = AttemptView> {
 }
 
 /** How an attempt ended, for billing. A provider job that exists is never `rejected`. */
-export function classify(s: AttemptView): AttemptClass {
+export function classify(s: Pick<AttemptView, "outcome" | "rejectedAt" | "createdAt">): AttemptClass {
   if (s.outcome !== undefined) return s.outcome;
   if (s.rejectedAt !== undefined && s.createdAt === undefined) return "rejected";
   return "pending";
@@ -36,16 +37,20 @@ export function failureOf(s: AttemptView, cls: AttemptClass): FailureType | unde
   return undefined;
 }
 
+/** What `givenUpAt` reads of an attempt (a whole view, or just these from the table's columns). */
+export type GiveUpFacts = Pick<AttemptView, "outcome" | "createdAt" | "rejectedAt" | "completedAt" | "timeoutAt" | "outputRejectedAt">;
+
 /**
  * When the caller stopped counting on the attempt (spec §4, "given up"): the earliest of its
  * rejection (no provider job), a completion other than `succeeded`, a `client_timeout` and an
  * `output_rejected`; Infinity while it has not been given up.
  */
-export function givenUpAt(s: AttemptView): number {
-  const rejected = s.outcome === undefined && s.createdAt === undefined ? s.rejectedAt : undefined;
-  const ended = s.outcome !== undefined && s.outcome !== "succeeded" ? s.completedAt : undefined;
+export function givenUpAt(s: GiveUpFacts): number {
   let at = Infinity;
-  for (const t of [s.timeoutAt, s.outputRejectedAt, ended, rejected]) if (t !== undefined && t < at) at = t;
+  if (s.timeoutAt !== undefined && s.timeoutAt < at) at = s.timeoutAt;
+  if (s.outputRejectedAt !== undefined && s.outputRejectedAt < at) at = s.outputRejectedAt;
+  if (s.outcome !== undefined && s.outcome !== "succeeded" && s.completedAt !== undefined && s.completedAt < at) at = s.completedAt;
+  if (classify(s) === "rejected" && s.rejectedAt! < at) at = s.rejectedAt!;
   return at;
 }
 
@@ -141,8 +146,7 @@ export function findDuplicates(table: AttemptTable, windowMicros: number): Uint8
  * group of any size is one pass.
  */
 function markWindow(list: readonly number[], table: AttemptTable, windowMicros: number, sub: (i: number) => number, flags: Uint8Array): void {
-  // Only attempts that share an input hash get here: a view each is cheap enough.
-  const givenUp = list.map((i) => givenUpAt(table.view(i)));
+  const givenUp = list.map((i) => givenUpAt(giveUpFacts(table, i)));
   const deque: number[] = []; // positions in `list`, their give-up times decreasing
   let head = 0;
   for (let k = 0; k < list.length; k++) {
