@@ -1,9 +1,7 @@
 import { createHash } from "node:crypto";
-import { ZERO } from "../core/index.js";
 import type { GuardRefusal } from "../errors.js";
-import { abortReason } from "./clock.js";
 import { secondsBetween } from "./events.js";
-import { gate, passed } from "./gate.js";
+import { gate } from "./gate.js";
 import type { GuardCore } from "./guard-core.js";
 import { bufferResponse, jsonResponse, neverSent, raceAbort, readOutgoing, type Buffered, type Outgoing } from "./http.js";
 import { inputHash } from "./input-hash.js";
@@ -113,7 +111,18 @@ export async function handleCreate(core: GuardCore, r: Routed, input: RequestInf
   const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
   let last: Sent | undefined;
   for (;;) {
-    const g = await gate(core, job, { provider, model, inputHash: hash, unitsAsked, idempotent: idemHeader !== undefined, signal });
+    const g = await gate(core, job, { provider, model, inputHash: hash, unitsAsked, idempotent: idemHeader !== undefined, signal }, (reservation) => {
+      const key = idemHeader !== undefined ? idempotencyKey(job, hash) : undefined;
+      let headers = req.headers;
+      if (key !== undefined) {
+        const h = new Headers(req.headers);
+        h.set(idemHeader!, key);
+        headers = h;
+      }
+      const att = core.newAttempt(job, { provider, model, shape, base: r.base, inputHash: hash, kind, unitsAsked, headers });
+      att.reservation = reservation;
+      return { att, key, headers };
+    });
     if (!g.ok) {
       // The guard's own retry stops here: the caller gets the provider's last answer.
       if (last) {
@@ -124,22 +133,7 @@ export async function handleCreate(core: GuardCore, r: Routed, input: RequestInf
       core.stats.refused[g.error.reason === "budget" ? "budget" : g.error.reason === "duplicate" ? "duplicate" : "retry"]++;
       return refusalResponse(g.error);
     }
-    // A caller (or job) that gave up while the gate held the request back sends nothing.
-    if (signal?.aborted) {
-      passed(core, g);
-      if (g.reservation) core.s.budget?.settle(g.reservation, ZERO);
-      throw abortReason(signal);
-    }
-    const key = idemHeader !== undefined ? idempotencyKey(job, hash) : undefined;
-    let headers = req.headers;
-    if (key !== undefined) {
-      const h = new Headers(req.headers);
-      h.set(idemHeader!, key);
-      headers = h;
-    }
-    const att = core.newAttempt(job, { provider, model, shape, base: r.base, inputHash: hash, kind, unitsAsked, headers });
-    passed(core, g);
-    att.reservation = g.reservation;
+    const { att, key, headers } = g.booked;
     core.record(att, "submitted", {
       input_hash: hash,
       ...(key !== undefined ? { idempotency_key: key } : {}),

@@ -1,6 +1,7 @@
 import { decimalFromNumber, formatDecimal, worstCaseCost, type Units } from "../core/index.js";
 import { BudgetExceededError, DuplicateInputError, GuardRefusal, RetryRefusedError } from "../errors.js";
 import { budgetPeriod, isBudgetRefusal, type Reservation } from "./budget-book.js";
+import { abortReason } from "./clock.js";
 import type { GuardCore } from "./guard-core.js";
 import { decideRetry, type RetryRefusal } from "./retry-policy.js";
 import { isBusy, type JobState } from "./state.js";
@@ -16,16 +17,8 @@ export interface GateRequest {
   readonly signal: AbortSignal | undefined;
 }
 
-/** Sent, with the money held for it; or refused, with the error to report. */
-export type GateResult = { readonly ok: true; readonly reservation: Reservation | undefined; readonly passing?: string } | { readonly ok: false; readonly error: GuardRefusal };
-
-/** The create the gate let through is booked (or dropped): it no longer counts as passing. */
-export function passed(core: GuardCore, g: GateResult): void {
-  if (!g.ok || g.passing === undefined) return;
-  const n = (core.passing.get(g.passing) ?? 1) - 1;
-  if (n > 0) core.passing.set(g.passing, n);
-  else core.passing.delete(g.passing);
-}
+/** Let through, with what `book` made of it; or refused, with the error to report. */
+export type GateResult<T> = { readonly ok: true; readonly booked: T } | { readonly ok: false; readonly error: GuardRefusal };
 
 const RETRY_WORDS: Record<RetryRefusal, string> = {
   attempts: "the attempt cap is reached",
@@ -70,11 +63,10 @@ async function checkRetry(core: GuardCore, job: JobState, req: GateRequest): Pro
 
 function checkDuplicate(core: GuardCore, job: JobState, req: GateRequest): GuardRefusal | undefined {
   const other = core.book.liveDuplicates(req.inputHash, core.now() - core.s.duplicateWindowMs)[0];
-  const passing = (core.passing.get(req.inputHash) ?? 0) > 0;
-  if (!other && !passing) return undefined;
-  const otherJob = other ? other.job.key : job.key;
+  if (!other) return undefined;
+  const otherJob = other.job.key;
   if (core.s.duplicateAction === "refuse") {
-    return new DuplicateInputError(`failcost guard: job '${job.key}' not sent: the same input is ${other ? `in flight or done in job '${otherJob}'` : "being sent at this moment"}`, job.key, otherJob);
+    return new DuplicateInputError(`failcost guard: job '${job.key}' not sent: the same input is in flight or done in job '${otherJob}'`, job.key, otherJob);
   }
   core.stats.duplicatesFlagged++;
   core.notice({ kind: "duplicate_input", job: job.key, otherJob, inputHash: req.inputHash });
@@ -116,16 +108,20 @@ function reserve(core: GuardCore, job: JobState, req: GateRequest): Reservation 
  * Everything checked before a create is sent, in this order: the attempt cap and the retry
  * policy (waiting out the backoff or `Retry-After`), duplicates, then the budget (holding the
  * worst case last, so nothing is held while waiting). In `record` mode everything passes.
+ * What passes is booked by `book`, with the money held for it, in the same step as the checks
+ * after the wait: a create of the same input a moment later finds it in the book. A caller who
+ * gave up during the wait gets its abort, and nothing is booked or held.
  */
-export async function gate(core: GuardCore, job: JobState, req: GateRequest): Promise<GateResult> {
-  if (core.s.mode === "record") return { ok: true, reservation: undefined };
-  const retry = await checkRetry(core, job, req);
-  if (retry) return { ok: false, error: retry };
+export async function gate<T>(core: GuardCore, job: JobState, req: GateRequest, book: (reservation: Reservation | undefined) => T): Promise<GateResult<T>> {
+  if (core.s.mode !== "record") {
+    const retry = await checkRetry(core, job, req);
+    if (retry) return { ok: false, error: retry };
+  }
+  if (req.signal?.aborted) throw abortReason(req.signal);
+  if (core.s.mode === "record") return { ok: true, booked: book(undefined) };
   const dup = checkDuplicate(core, job, req);
   if (dup) return { ok: false, error: dup };
   const held = reserve(core, job, req);
   if (held instanceof GuardRefusal) return { ok: false, error: held };
-  // Until the caller books the attempt (`passed`), a create with the same input sees this one.
-  core.passing.set(req.inputHash, (core.passing.get(req.inputHash) ?? 0) + 1);
-  return { ok: true, reservation: held, passing: req.inputHash };
+  return { ok: true, booked: book(held) };
 }

@@ -65,11 +65,6 @@ export interface Completion {
 export class GuardCore {
   readonly als = new AsyncLocalStorage<JobRun>();
   readonly book = new AttemptBook();
-  /**
-   * Creates past the gate and not yet in the book, by input hash: two calls with one input in
-   * the same moment must see each other (the gate awaits; the attempt is booked after it).
-   */
-  readonly passing = new Map<string, number>();
   /** The next attempt number of named jobs seen before (a key run again continues). */
   readonly nextAttemptOf = new Map<string, number>();
   readonly closing = new AbortController();

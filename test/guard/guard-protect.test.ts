@@ -227,7 +227,9 @@ describe("the guard's protections", () => {
       results.map((r) => r.status),
       ["fulfilled", "rejected"],
     );
-    assert.ok(isDuplicateInputError((results[1] as PromiseRejectedResult).reason));
+    const refusal = (results[1] as PromiseRejectedResult).reason as unknown;
+    assert.ok(isDuplicateInputError(refusal));
+    assert.equal(refusal.otherJob, "e", "the refusal names the job that went, not itself");
     assert.equal(fake.stats.creates - before, 1);
     await refuse.close();
   });
