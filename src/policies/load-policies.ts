@@ -74,7 +74,7 @@ export async function loadPolicies(paths: readonly string[]): Promise<Policy[]> 
     try {
       st = await stat(p);
     } catch (e) {
-      throw new FileError(`cannot read policies at ${p}: ${(e as { code?: string }).code === "ENOENT" ? "no such file or folder" : messageOf(e)}`, p);
+      throw new FileError(`cannot read policies at ${p}: ${messageOf(e)}`, p);
     }
     files.push(...(st.isDirectory() ? await policyFilesIn(p) : [p]));
   }

@@ -45,7 +45,7 @@ class RowCollector {
 async function readCsv(path: string, options: ReadBillOptions): Promise<Bill> {
   const file = options.displayName;
   await stat(path).catch((e: unknown) => {
-    throw new FileError(`cannot read ${file}: ${(e as { code?: string }).code === "ENOENT" ? "no such file" : messageOf(e)}`, file);
+    throw new FileError(`cannot read ${file}: ${messageOf(e)}`, file);
   });
   const raw = createReadStream(path);
   const parser = raw.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }));
@@ -107,7 +107,7 @@ async function readJson(path: string, options: ReadBillOptions): Promise<Bill> {
   try {
     text = await readFile(path, "utf8");
   } catch (e) {
-    throw new FileError(`cannot read ${file}: ${(e as { code?: string }).code === "ENOENT" ? "no such file" : messageOf(e)}`, file);
+    throw new FileError(`cannot read ${file}: ${messageOf(e)}`, file);
   }
   const items: { value: unknown; origin: RowOrigin }[] = [];
   const trimmed = text.trimStart();

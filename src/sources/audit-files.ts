@@ -45,10 +45,10 @@ export function defaultThreads(totalBytes: number, cores = availableParallelism(
  */
 export async function auditFiles(files: readonly string[], options: AuditFilesOptions): Promise<Report> {
   const audit = createAudit(options);
-  const probes = await Promise.all(files.map((f) => probeFile(f)));
+  const name = (f: string): string => options.displayName?.(f) ?? f;
+  const probes = await Promise.all(files.map((f) => probeFile(f, name(f))));
   const total = probes.reduce((a, p) => a + p.size, 0);
   const threads = options.threads ?? defaultThreads(total);
-  const name = (f: string): string => options.displayName?.(f) ?? f;
   if (threads <= 1) {
     let done = 0;
     let lines = 0;

@@ -13,26 +13,20 @@ export type LineVisitor = (buf: Buffer, start: number, end: number, line: number
 /** Progress through one file: bytes read from disk so far, and the file's size. */
 export type ProgressListener = (bytesRead: number, fileSize: number) => void;
 
-/** Says why a file cannot be read, in a user's words. */
-export function describeFileError(e: unknown): string {
-  const code = (e as { code?: string }).code;
-  if (code === "ENOENT") return "no such file";
-  if (code === "EACCES") return "permission denied";
-  if (code === "EISDIR") return "it is a directory";
-  return messageOf(e);
-}
-
-/** Opens a file to check it is readable; tells gzip (by its first bytes) and its size. */
-export async function probeFile(path: string): Promise<{ gzip: boolean; size: number }> {
+/**
+ * Opens a file to check it is readable; tells gzip (by its first bytes) and its size. Errors
+ * name the file as `name` (default: the path), e.g. as the user gave it.
+ */
+export async function probeFile(path: string, name = path): Promise<{ gzip: boolean; size: number }> {
   let fh;
   try {
     fh = await open(path, "r");
   } catch (e) {
-    throw new FileError(`cannot read ${path}: ${describeFileError(e)}`, path);
+    throw new FileError(`cannot read ${name}: ${messageOf(e)}`, path);
   }
   try {
     const st = await fh.stat();
-    if (st.isDirectory()) throw new FileError(`cannot read ${path}: it is a directory`, path);
+    if (st.isDirectory()) throw new FileError(`cannot read ${name}: it is a folder`, path);
     const head = Buffer.alloc(2);
     const { bytesRead } = await fh.read(head, 0, 2, 0);
     return { gzip: bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b, size: st.size };
@@ -137,7 +131,7 @@ export async function readLines(path: string, visit: LineVisitor, onProgress?: P
     }
   } catch (e) {
     if (visitorError !== undefined) throw visitorError.error;
-    throw new FileError(`cannot read ${path}: ${gzip ? "corrupt gzip data: " : ""}${describeFileError(e)}`, path);
+    throw new FileError(`cannot read ${path}: ${gzip ? "corrupt gzip data: " : ""}${messageOf(e)}`, path);
   } finally {
     if (done) stream.destroy();
   }

@@ -101,6 +101,7 @@ describe("failcost audit", () => {
     const missing = spawnCli(["audit", "missing.jsonl"], dir);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /cannot read .*missing\.jsonl: no such file/);
+    assert.match(missing.stderr, /cannot read missing\.jsonl:/, "named as given");
     assert.equal(spawnCli(["audit"], dir).code, 2);
     assert.equal(spawnCli(["audit", "--by", "planet", "events.jsonl"], dir).code, 2);
     assert.equal(spawnCli(["audit", "--frobnicate", "events.jsonl"], dir).code, 2);

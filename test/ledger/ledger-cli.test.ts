@@ -72,6 +72,7 @@ describe("failcost ingest", () => {
     const missing = await cli(dir, "ingest", "logs/nope.jsonl");
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /nope\.jsonl: no such file/);
+    assert.match(missing.stderr, /cannot read logs\/nope\.jsonl:/, "named as given");
     assert.ok(!existsSync(join(dir, "failcost.db")), "a file that cannot be read creates no ledger");
     writeFileSync(join(dir, "text.db"), "not a database ".repeat(100));
     const bad = await cli(dir, "ingest", "--db", "text.db", "logs/a.jsonl");

@@ -23,7 +23,7 @@ async function openInput(file: string, io: CliIo): Promise<{ stream: Readable; n
     if ((await stat(path)).isDirectory()) throw new FileError(`cannot read ${file}: it is a folder`, file);
   } catch (e) {
     if (e instanceof FileError) throw e;
-    throw new FileError(`cannot read ${file}: ${(e as { code?: string }).code === "ENOENT" ? "no such file" : messageOf(e)}`, file);
+    throw new FileError(`cannot read ${file}: ${messageOf(e)}`, file);
   }
   return { stream: createReadStream(path), name: file };
 }

@@ -1,4 +1,3 @@
-import { resolve } from "node:path";
 import type { Problem } from "../../core/index.js";
 import { StrictError, UsageError } from "../../errors.js";
 import { ingestFiles, type IngestResult } from "../../ledger/ingest-files.js";
@@ -48,7 +47,7 @@ export async function ingest(args: unknown[], raw: Record<string, unknown>, io: 
   const progress = opts.progress === false ? createProgressLine({ ...io, stderr: { write: () => true } }) : createProgressLine(io);
   const { paths, nameOf } = givenFiles(io.cwd, files);
   // Every file must be readable before a ledger is created: a typo makes no empty ledger.
-  for (const f of files) await probeFile(resolve(io.cwd, f));
+  for (const p of paths) await probeFile(p, nameOf(p));
   const ledger = await openLedger(target);
   let result: IngestResult;
   try {
