@@ -42,24 +42,14 @@ async function list(opts: PoliciesCommandOptions, io: CliIo): Promise<number> {
 /** `failcost policies show <provider>`: answers, sources, dates, SDK warnings (or the YAML). */
 async function show(provider: string | undefined, opts: PoliciesCommandOptions, io: CliIo): Promise<number> {
   if (!provider) throw new UsageError("give a provider: failcost policies show replicate");
-  if (opts.yaml && opts.policies === undefined) {
-    // `show P --yaml > policies/P.yaml` empties that file before this runs: ./policies may not
-    // read then, and the shipped file is what the user asked for.
-    const mine = await resolvePolicies(undefined, [], io.cwd).catch((e: unknown) => {
-      if (!isFailcostError(e)) throw e;
-      io.stderr.write(`note: ./policies is not read (${e.message.split("\n")[0]}); showing the policy failcost ships\n`);
-      return undefined;
-    });
-    const own = mine?.policies.find((p) => p.provider === provider && !isShippedPolicy(p));
-    if (own?.origin) {
-      io.stdout.write(await readFile(own.origin, "utf8"));
-      return 0;
-    }
-    if (!(await loadShippedPolicies()).some((p) => p.provider === provider)) throw new UsageError(`no shipped policy for provider '${provider}'`);
-    io.stdout.write(await readFile(shippedPolicyFile(provider), "utf8"));
-    return 0;
-  }
-  const { policies } = await resolvePolicies(opts.policies, [], io.cwd);
+  // `show P --yaml > policies/P.yaml` empties that file before this runs: without --policies, a
+  // ./policies that does not read is noted and skipped, and the shipped file is what was asked for.
+  const mine = await resolvePolicies(opts.policies, [], io.cwd).catch((e: unknown) => {
+    if (!opts.yaml || opts.policies !== undefined || !isFailcostError(e)) throw e;
+    io.stderr.write(`note: ./policies is not read (${e.message.split("\n")[0]}); showing the policy failcost ships\n`);
+    return undefined;
+  });
+  const policies = mine?.policies ?? (await loadShippedPolicies());
   const policy = policies.find((p) => p.provider === provider);
   if (!policy) throw new UsageError(`no policy for provider '${provider}': failcost knows ${policies.map((p) => p.provider).join(", ")}`);
   if (opts.yaml) {
