@@ -66,5 +66,8 @@ describe("failcost serve --webhook", () => {
     const r = await runCli(["serve", "--db", join(dir, "none.db"), "--webhook", "replicate"], dir);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /set FAILCOST_WEBHOOK_SECRET_REPLICATE/);
+    const unknown = await runCli(["serve", "--db", join(dir, "none.db"), "--webhook", "nope"], dir, { FAILCOST_WEBHOOK_SECRET_NOPE: "whsec_x" });
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /--webhook "nope": failcost cannot read that provider's webhooks/);
   });
 });

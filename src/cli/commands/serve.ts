@@ -3,6 +3,7 @@ import type { Policy } from "../../core/index.js";
 import { UsageError } from "../../errors.js";
 import { resolveLedgerTarget } from "../../ledger/ledger-target.js";
 import { isPostgresTarget, openLedger } from "../../ledger/open-ledger.js";
+import { providerFormat } from "../../providers/index.js";
 import { SDK_RETRY_RULES } from "../../providers/sdk-retry-rules.js";
 import { isLocalHost } from "../../server/access.js";
 import { startDashboardServer, type DashboardServer, type Mount } from "../../server/dashboard-server.js";
@@ -64,10 +65,10 @@ export async function startServing(raw: Record<string, unknown>, io: CliIo, extr
   if (wanted !== undefined && wanted.length < 16) throw new UsageError("--token: use at least 16 characters (or leave it out and one is made for you)");
   const token = wanted ?? (isLocalHost(host) ? undefined : randomBytes(18).toString("base64url"));
   const ledger = await openLedger(target, { create: false });
-  // Each provider's verified webhooks land in the ledger, found by request id (guard/ledger-webhook-handler).
-  const mounts = [...extraMounts, ...webhooks.map(({ provider, secret }) => ({ path: `/webhooks/${provider}`, handler: createLedgerWebhookHandler({ provider, secret, ledger }) }))];
   let server: DashboardServer | undefined;
   try {
+    // Each provider's verified webhooks land in the ledger, found by request id (guard/ledger-webhook-handler).
+    const mounts = [...extraMounts, ...webhooks.map(({ provider, secret }) => ({ path: `/webhooks/${provider}`, handler: createLedgerWebhookHandler({ provider, secret, ledger }) }))];
     const loading = resolvePolicies(opts.policies, isPostgresTarget(target) ? [] : [target], io.cwd).then((r) => r.policies);
     const known = loading.then((p) => fingerprint(p, windowSeconds, topJobs));
     // Failures are reported by the `await loading` below, whatever runs before it.
@@ -101,7 +102,7 @@ export async function startServing(raw: Record<string, unknown>, io: CliIo, extr
 /** The providers whose webhooks `serve` receives, each with its secret from the environment. */
 function webhookSecrets(providers: readonly string[] | undefined, env: Readonly<Record<string, string | undefined>>): { provider: string; secret: string }[] {
   return (providers ?? []).map((provider) => {
-    if (!/^[a-z0-9-]+$/.test(provider)) throw new UsageError(`--webhook ${JSON.stringify(provider)}: expected a provider name such as replicate`);
+    if (providerFormat(provider) === undefined) throw new UsageError(`--webhook ${JSON.stringify(provider)}: failcost cannot read that provider's webhooks (it reads those of a provider with a format, such as replicate)`);
     const name = `FAILCOST_WEBHOOK_SECRET_${provider.toUpperCase().replace(/-/g, "_")}`;
     const secret = env[name];
     // Secrets come from the environment, never the command line (where process lists show them).
