@@ -1,8 +1,9 @@
-import { parseTimestamp, type AttemptEvent, type FailureType } from "../../core/index.js";
+import type { AttemptEvent, FailureType } from "../../core/index.js";
 import type { JobObjectFacts, ProviderFormat } from "../types.js";
 import { fieldOf, unwrap } from "./envelope.js";
 import { mergeFacts } from "./merge-facts.js";
 import type { ReadObject } from "./read-objects.js";
+import { earliest, latest } from "./times.js";
 import { attemptEvents, type ImportedAttempt } from "./to-events.js";
 
 /** How to import. */
@@ -52,24 +53,6 @@ interface Pending {
   model: string | undefined;
   firstSeen: string | undefined;
   lastSeen: string | undefined;
-}
-
-function micros(t: string | undefined): number | undefined {
-  if (t === undefined) return undefined;
-  const p = parseTimestamp(t);
-  return typeof p === "string" ? undefined : p.micros;
-}
-
-function earlier(a: string | undefined, b: string | undefined): string | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return micros(b)! < micros(a)! ? b : a;
-}
-
-function later(a: string | undefined, b: string | undefined): string | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return micros(b)! > micros(a)! ? b : a;
 }
 
 /**
@@ -135,8 +118,8 @@ export function createImporter(options: ImportOptions): Importer {
       prior.facts = merged;
       prior.job ??= job;
       prior.model ??= entry.model;
-      prior.firstSeen = earlier(prior.firstSeen, env.receivedAt);
-      prior.lastSeen = later(prior.lastSeen, env.receivedAt);
+      prior.firstSeen = earliest(prior.firstSeen, env.receivedAt);
+      prior.lastSeen = latest(prior.lastSeen, env.receivedAt);
     },
     finish() {
       const attempts: ImportedAttempt[] = [...rejected];

@@ -1,5 +1,6 @@
-import { parseTimestamp, type AttemptEvent, type FailureType } from "../../core/index.js";
+import type { AttemptEvent, FailureType } from "../../core/index.js";
 import { quantities, quantity } from "../quantity.js";
+import { earliest, latest, micros } from "./times.js";
 import type { JobObjectFacts } from "../types.js";
 
 /** One attempt to write: a provider job's merged facts, or a refused create request. */
@@ -23,23 +24,6 @@ export interface AttemptEvents {
   readonly undated: { created: number; completed: number };
   /** Attempts with no time at all: not written. */
   readonly undatable: readonly ImportedAttempt[];
-}
-
-function micros(t: string): number {
-  const p = parseTimestamp(t);
-  return typeof p === "string" ? Number.NaN : p.micros;
-}
-
-function earliest(...times: (string | undefined)[]): string | undefined {
-  let best: string | undefined;
-  for (const t of times) if (t !== undefined && (best === undefined || micros(t) < micros(best))) best = t;
-  return best;
-}
-
-function latest(...times: (string | undefined)[]): string | undefined {
-  let best: string | undefined;
-  for (const t of times) if (t !== undefined && (best === undefined || micros(t) > micros(best))) best = t;
-  return best;
 }
 
 /** When an attempt started: its creation time, else the earliest time anything says about it. */
