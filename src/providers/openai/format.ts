@@ -21,7 +21,6 @@ const CODES: readonly (readonly [RegExp, FailureType])[] = [
   [/^(invalid_api_key|invalid_organization|unsupported_country_region_territory|model_not_found_or_no_access)$/, "auth"],
   [/moderation|content_policy|safety|sentinel/, "invalid_input"],
   [/timeout|timed_out/, "timeout"],
-  [/^(server_error|internal_error)$/, "other"],
   [/^(engine_overloaded|service_unavailable|overloaded)/, "unavailable"],
   [/^invalid_request_error$|^invalid_|_invalid$|not_found|unsupported|too_(large|long)/, "invalid_input"],
   [/^authentication_error$|^permission_error$/, "auth"],
@@ -48,10 +47,8 @@ export function classifyOpenAiCode(error: JsonObject | undefined): FailureType |
  * the status (a 429 `insufficient_quota` is `auth`), else spec §2's mapping.
  */
 function classifyError(status: number, body: unknown): FailureType {
-  const byCode = classifyOpenAiCode(errorOf(body));
-  // A generic `server_error` says less than its status: a 503 is `unavailable`, a 500 `other`.
-  if (byCode === undefined || byCode === "other") return failureTypeOfStatus(status) ?? byCode ?? "other";
-  return byCode;
+  // A generic `server_error` names no type: its status says more (a 503 is `unavailable`).
+  return classifyOpenAiCode(errorOf(body)) ?? failureTypeOfStatus(status) ?? "other";
 }
 
 function readVideo(obj: JsonObject): JobObjectFacts | string {
