@@ -90,7 +90,10 @@ export class DeliveryReader {
     } catch {
       return { status: 400, text: "body is not JSON" };
     }
-    const facts = this.format.readJobObject(json);
+    // The delivery's headers too: fal names a webhook's request (and its billable units) there.
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
+    const facts = this.format.readJobObject(json, headers);
     if (typeof facts === "string" || facts.requestId === undefined) return { status: 400, text: `not a ${this.options.provider} job object` };
     if (id !== undefined) {
       if (this.seen.size > 10_000) this.seen.clear();

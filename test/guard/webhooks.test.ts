@@ -162,6 +162,25 @@ describe("the webhook receiver for a process that did not create the jobs (failc
     }
   });
 
+  it("reads a fal delivery that names its request only in the x-fal-request-id header", async () => {
+    const sink = new MemorySink();
+    const now = Date.now();
+    await sink.append([{ event: { ts: new Date(now - 60_000).toISOString(), provider: "fal", model: "fal-ai/flux/dev", job: "by-header", attempt: 1, type: "created", request_id: "req-h" }, micros: (now - 60_000) * 1000 }]);
+    const server = createServer(createLedgerWebhookHandler({ provider: "fal", unsigned: true, ledger: sink }));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, { method: "POST", headers: { "x-fal-request-id": "req-h" }, body: JSON.stringify({ status: "OK", payload: { images: [{ url: "https://x/y.png" }] } }) });
+      assert.equal(res.status, 200, await res.text());
+      assert.deepEqual(
+        sink.all().filter((e) => e.type === "completed").map((e) => [e.job, e.request_id, "outcome" in e ? e.outcome : undefined]),
+        [["by-header", "req-h", "succeeded"]],
+      );
+    } finally {
+      server.close();
+      server.closeAllConnections();
+    }
+  });
+
   it("keeps one outcome when two deliveries for one request arrive at once", async () => {
     const sink = new MemorySink();
     const now = Date.now();

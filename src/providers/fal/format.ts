@@ -73,11 +73,10 @@ function unitsOf(payload: unknown, headers: Headers | undefined): Units | undefi
   return undefined;
 }
 
-function readWebhook(obj: JsonObject, headers: Headers | undefined): JobObjectFacts {
+function readWebhook(obj: JsonObject, headers: Headers | undefined, requestId: string): JobObjectFacts {
   const ok = obj.status === "OK";
   const errorText = textOf(obj.error);
   const unmapped = presentFields(obj, [...UNMAPPED, "payload_error"]);
-  const requestId = textOf(obj.request_id) ?? headerOf(headers, "x-fal-request-id")!;
   const base = { requestId, ...(unmapped.length > 0 ? { unmapped } : {}) };
   if (ok) {
     const units = unitsOf(obj.payload, headers);
@@ -123,7 +122,7 @@ function readJobObject(obj: unknown, headers?: Headers): JobObjectFacts | string
   const withModel = (f: JobObjectFacts): JobObjectFacts => (model && !f.model ? { ...f, model } : f);
   // A webhook body names its request, or the delivery's headers do.
   const webhookId = textOf(obj.request_id) ?? headerOf(headers, "x-fal-request-id");
-  if (webhookId !== undefined && (status === "OK" || status === "ERROR")) return withModel(readWebhook(obj, headers));
+  if (webhookId !== undefined && (status === "OK" || status === "ERROR")) return withModel(readWebhook(obj, headers, webhookId));
   if (status === "OK" || status === "ERROR") return "a webhook body without 'request_id' (nor an x-fal-request-id header)";
   if (status === "IN_QUEUE" || status === "IN_PROGRESS" || status === "COMPLETED") return withModel(readStatus(obj));
   if (textOf(obj.request_id) !== undefined && status === undefined) return withModel({ requestId: textOf(obj.request_id)!, running: true });
