@@ -7,7 +7,7 @@ import { renderPage } from "../report/html/render-page.js";
 import { withEvents } from "../report/html/timeline.js";
 import type { DashboardView, ModelName, ViewFilter, ViewResponse } from "../report/html/view.js";
 import { decideAccess, isLocalHost } from "./access.js";
-import { readExtras } from "./ledger-snapshots.js";
+import { extrasOf, readExtraTexts } from "./ledger-snapshots.js";
 import type { ViewState, ViewStore } from "./view-store.js";
 
 /** A handler mounted beside the dashboard (the guard's webhook receiver): it checks its own callers. */
@@ -67,8 +67,9 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   const refreshMs = options.refreshMs ?? 2000;
   const assets = await loadClientAssets();
   const { store, ledger } = options;
-  let extras: Record<string, unknown> = await readExtras(ledger);
-  let extrasText = JSON.stringify(extras);
+  // Stored results are compared as stored, and parsed only when they change.
+  let extrasTexts = await readExtraTexts(ledger);
+  let extras = extrasOf(extrasTexts);
   let extrasVersion = 0;
 
   const withExtras = (v: DashboardView): DashboardView => ({ ...v, extras });
@@ -139,11 +140,11 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     void (async () => {
       try {
         await store.refresh();
-        const next = await readExtras(ledger);
-        const text = JSON.stringify(next);
-        if (text !== extrasText) {
-          extras = next;
-          extrasText = text;
+        const texts = await readExtraTexts(ledger);
+        const names = Object.keys(texts);
+        if (names.length !== Object.keys(extrasTexts).length || names.some((n) => texts[n] !== extrasTexts[n])) {
+          extrasTexts = texts;
+          extras = extrasOf(texts);
           extrasVersion++;
         }
       } catch {

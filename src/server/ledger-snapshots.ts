@@ -49,12 +49,20 @@ function trimForPage(v: unknown, depth = 0): unknown {
   return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, trimForPage(x, depth + 1)]));
 }
 
-/** The results other commands stored (reconciliation, forecast), parsed and cut to a page's worth; text that is not JSON is shown as text. */
-export async function readExtras(ledger: Pick<Ledger, "readSnapshot">): Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = {};
+/** The results other commands stored (reconciliation, forecast), as stored: by name, unparsed. */
+export async function readExtraTexts(ledger: Pick<Ledger, "readSnapshot">): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
   for (const [name, snapshot] of Object.entries(EXTRA_SNAPSHOTS)) {
     const text = await ledger.readSnapshot(snapshot);
-    if (text === undefined) continue;
+    if (text !== undefined) out[name] = text;
+  }
+  return out;
+}
+
+/** Stored results parsed and cut to a page's worth; text that is not JSON is shown as text. */
+export function extrasOf(texts: Readonly<Record<string, string>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, text] of Object.entries(texts)) {
     try {
       out[name] = trimForPage(JSON.parse(text));
     } catch {
