@@ -24,6 +24,20 @@ describe("failcost demo", () => {
     assert.equal(formatDecimal(addDecimal(parseDecimal(guarded.waste)!, parseDecimal(saved.waste!)!)), naive.waste);
   });
 
+  it("over real sockets (--http) gives the same money as in process, and repeats exactly", async () => {
+    type Side = { billed: string; waste: string; polls: number };
+    const inProcess = demoJson(await runDemo({ seed: 7, jobs: 30 })) as Record<string, Side>;
+    const http = demoJson(await runDemo({ seed: 7, jobs: 30, http: true })) as Record<string, Side>;
+    const again = demoJson(await runDemo({ seed: 7, jobs: 30, http: true })) as Record<string, Side>;
+    assert.deepEqual(http, again);
+    for (const side of ["naive", "guarded"]) {
+      assert.equal(http[side]!.billed, inProcess[side]!.billed);
+      assert.equal(http[side]!.waste, inProcess[side]!.waste);
+      // Polls interleave differently over sockets: close, not always equal.
+      assert.ok(Math.abs(http[side]!.polls - inProcess[side]!.polls) <= inProcess[side]!.polls * 0.02, `${http[side]!.polls} vs ${inProcess[side]!.polls}`);
+    }
+  });
+
   it("prints both audits side by side, or JSON", async () => {
     const text = await runCli(["demo", "--jobs", "12", "--seed", "3"]);
     assert.equal(text.code, 0, text.stderr);
