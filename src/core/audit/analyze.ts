@@ -190,15 +190,15 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
     visit?.(audited, scales.money, currency);
   }
 
-  for (const [provider, n] of missing.policy) problems.push({ why: `no billing policy for provider '${provider}': ${n === 1 ? "1 attempt is" : `${n} attempts are`} not priced (add a policy file for it)`, provider });
-  for (const [provider, n] of missing.currency) problems.push({ why: `the policy for '${provider}' is in ${policies.get(provider)!.currency}, the report in ${currency}: ${n === 1 ? "1 attempt is" : `${n} attempts are`} not priced`, provider });
+  for (const [provider, n] of missing.policy) problems.push({ why: `no billing policy for provider '${provider}': ${attemptsAre(n)} not priced (add a policy file for it)`, provider });
+  for (const [provider, n] of missing.currency) problems.push({ why: `the policy for '${provider}' is in ${policies.get(provider)!.currency}, the report in ${currency}: ${attemptsAre(n)} not priced`, provider });
   for (const [key, n] of missing.price) {
     const [provider, model] = key.split("\u0000");
     const fromUser = policies.get(provider!)?.prices_from_user === true;
     problems.push({
       why: fromUser
-        ? `no price for model '${model}' in the '${provider}' policy: prices must come from you (no source gives them); ${n === 1 ? "1 attempt is" : `${n} attempts are`} not priced (write a policy file for '${provider}' with prices: see failcost policies show ${provider})`
-        : `no price in the '${provider}' policy matches model '${model}': ${n === 1 ? "1 attempt is" : `${n} attempts are`} not priced (add a "*" default or a matching glob)`,
+        ? `no price for model '${model}' in the '${provider}' policy: prices must come from you (no source gives them); ${attemptsAre(n)} not priced (write a policy file for '${provider}' with prices: see failcost policies show ${provider})`
+        : `no price in the '${provider}' policy matches model '${model}': ${attemptsAre(n)} not priced (add a "*" default or a matching glob)`,
       provider,
     });
   }
@@ -227,6 +227,9 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
     problems: sortProblems(problems),
   };
 }
+
+/** "1 attempt is", "3 attempts are". */
+const attemptsAre = (n: number): string => (n === 1 ? "1 attempt is" : `${n} attempts are`);
 
 // Built field by field: object spread of a judgement is many times slower on this hot path.
 function auditedAttempt(j: Judgement, priced: PricedAttempt | undefined, charged: bigint | undefined, charges: readonly Charge[]): AuditedAttempt {

@@ -32,9 +32,10 @@ export function foldEvent(t: AttemptTable, e: AttemptEvent, at: number): string 
       let runText: string | undefined;
       if (typeof v === "number") run = v;
       else if (typeof v === "string") {
-        run = Number(v);
         // Keep the text where no double is the same decimal.
-        if (exactDouble(v) === undefined) runText = v;
+        const x = exactDouble(v);
+        run = x ?? Number(v);
+        if (x === undefined) runText = v;
       }
       t.noteCompleted(i, at, OUTCOMES.indexOf(e.outcome) + 1, run, runText, t.unitSet(e.units), failureCode(e.error));
       break;
