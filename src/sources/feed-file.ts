@@ -1,6 +1,6 @@
 import type { Audit, Origin } from "../core/index.js";
 import { createEventRecord, LineScanner } from "./line-scanner.js";
-import { isBlank, notJson } from "./read-json-lines.js";
+import { BLANK, readLine, SCANNED } from "./read-line.js";
 import { readLines, type LineRange } from "./read-lines.js";
 
 /**
@@ -24,19 +24,11 @@ export async function feedFile(
     file,
     (buf, start, end, line) => {
       lines = line;
-      if (isBlank(buf, start, end)) return;
-      if (scanner.scan(buf, start, end, record) && record.at === record.at) {
-        audit.addRecord(record as unknown as Record<string, unknown>, record.at, name, line, task);
-        return;
-      }
-      let value: unknown;
-      try {
-        value = JSON.parse(buf.toString("utf8", start, end));
-      } catch (e) {
-        audit.addProblem(origin(line), notJson(e));
-        return;
-      }
-      audit.addValue(value, origin(line));
+      const r = readLine(scanner, record, buf, start, end);
+      if (r === BLANK) return;
+      if (r === SCANNED) audit.addRecord(record as unknown as Record<string, unknown>, record.at, name, line, task);
+      else if ("notJson" in r) audit.addProblem(origin(line), r.notJson);
+      else audit.addValue(r.value, origin(line));
     },
     onProgress ? (read) => onProgress(read, lines) : undefined,
     range,

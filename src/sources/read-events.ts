@@ -1,6 +1,6 @@
 import { checkEventFields, isEventProblem, readEvent, type FailcostEvent, type StoredEvent } from "../core/index.js";
 import { createEventRecord, LineScanner, type EventRecord } from "./line-scanner.js";
-import { isBlank, notJson } from "./read-json-lines.js";
+import { BLANK, readLine, SCANNED } from "./read-line.js";
 import { readLines, type ProgressListener } from "./read-lines.js";
 
 /**
@@ -53,19 +53,15 @@ export function readEvents(path: string, visit: EventLineVisitor, onProgress?: P
   return readLines(
     path,
     (buf, start, end, line) => {
-      if (isBlank(buf, start, end)) return;
-      if (scanner.scan(buf, start, end, record) && record.at === record.at) {
+      const r = readLine(scanner, record, buf, start, end);
+      if (r === BLANK) return;
+      if (r === SCANNED) {
         const why = checkEventFields(record as unknown as Record<string, unknown>);
         return why === undefined ? visit({ event: eventOf(record), micros: record.at }, line, undefined) : visit(undefined, line, why);
       }
-      let value: unknown;
-      try {
-        value = JSON.parse(buf.toString("utf8", start, end));
-      } catch (e) {
-        return visit(undefined, line, notJson(e));
-      }
-      const r = readEvent(value);
-      return isEventProblem(r) ? visit(undefined, line, r.why) : visit({ event: r.event, micros: r.at.micros }, line, undefined);
+      if ("notJson" in r) return visit(undefined, line, r.notJson);
+      const e = readEvent(r.value);
+      return isEventProblem(e) ? visit(undefined, line, e.why) : visit({ event: e.event, micros: e.at.micros }, line, undefined);
     },
     onProgress,
   );
