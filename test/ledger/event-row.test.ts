@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { parseTimestamp } from "../../src/core/index.js";
 import { eventRow } from "../../src/ledger/event-row.js";
+import { integerText } from "../../src/ledger/integer-text.js";
 import { murmur3x86x128 } from "../../src/ledger/murmur3.js";
 import { stored } from "./ledger-fixtures.js";
 
@@ -128,5 +129,12 @@ describe("event identity", () => {
   it("keeps money as the decimal text it was given", () => {
     const body = eventRow(stored({ ts: "2026-11-01T10:00:00Z", type: "charged", provider: "p", request_id: "r", amount: "0.10000000000000000001", currency: "EUR" })).body;
     assert.equal(JSON.parse(body).amount, "0.10000000000000000001");
+  });
+});
+
+describe("integerText", () => {
+  it("writes every integer exactly as String does", () => {
+    for (const n of [0, -1, 1e9 - 1, 1e9, 1e9 + 7, 1_785_000_000_000_000, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 2 ** 53 + 2, 1.5, -0]) assert.equal(integerText(n), String(n), String(n));
+    fc.assert(fc.property(fc.maxSafeInteger(), (n) => integerText(n) === String(n)));
   });
 });
