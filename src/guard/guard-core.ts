@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { setMaxListeners } from "node:events";
 import { attemptCost, failureTypeOfStatus, parseDecimal, type AttemptEvent, type Decimal, type FailureType, type Outcome, type Policy, type Units } from "../core/index.js";
-import { quantities, quantity } from "../providers/quantity.js";
+import { completedFields } from "../providers/completed-fields.js";
 import type { JobObjectFacts } from "../providers/types.js";
 import type { BudgetBook } from "./budget-book.js";
 import type { Clock } from "./clock.js";
@@ -182,12 +182,7 @@ export class GuardCore {
   complete(att: AttemptState, c: Completion): void {
     if (att.phase === "done") return;
     att.outcome = c.outcome;
-    this.record(att, "completed", {
-      outcome: c.outcome,
-      ...(c.runSeconds !== undefined ? { run_seconds: quantity(c.runSeconds) } : {}),
-      ...(c.units !== undefined ? { units: quantities(c.units) } : {}),
-      ...(c.error !== undefined ? { error: c.error } : {}),
-    });
+    this.record(att, "completed", completedFields(c.outcome, c));
     this.settle(att, c.outcome, { failure: c.error, runSeconds: c.runSeconds, units: c.units });
     if (c.outcome !== "succeeded") {
       const failure = c.error ?? (c.outcome === "timed_out" || att.timedOut ? "timeout" : "other");

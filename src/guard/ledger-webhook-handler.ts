@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { AttemptEvent, Ledger, StoredEvent } from "../core/index.js";
-import { quantities, quantity } from "../providers/quantity.js";
+import { completedFields } from "../providers/completed-fields.js";
 import { systemClock, type Clock } from "./clock.js";
 import { EventClock, isoMicros } from "./event-time.js";
 import { DeliveryReader, isRefusal, mountable, reply, type Delivery, type WebhookHandler, type WebhookOptions } from "./webhook-delivery.js";
@@ -77,15 +77,7 @@ export function createLedgerWebhookHandler(options: LedgerWebhookOptions): Webho
     const events: AttemptEvent[] = [{ ...base, ts: "", type: "webhook_delivered" }];
     // The first terminal report is kept: a re-delivery of an ended job records its delivery only.
     if (f.outcome !== undefined && known.completed !== true) {
-      events.push({
-        ...base,
-        ts: "",
-        type: "completed",
-        outcome: f.outcome,
-        ...(f.runSeconds !== undefined ? { run_seconds: quantity(f.runSeconds) } : {}),
-        ...(f.units !== undefined && f.outcome === "succeeded" ? { units: quantities(f.units) } : {}),
-        ...(f.error !== undefined && f.outcome !== "succeeded" ? { error: f.error } : {}),
-      });
+      events.push({ ...base, ts: "", type: "completed", ...completedFields(f.outcome, f) });
     }
     const stored: StoredEvent[] = events.map((e) => {
       const micros = times.next();

@@ -1,5 +1,6 @@
 import type { AttemptEvent, FailureType } from "../../core/index.js";
-import { quantities, quantity } from "../quantity.js";
+import { completedFields } from "../completed-fields.js";
+import { quantities } from "../quantity.js";
 import { earliest, latest, micros } from "./times.js";
 import type { JobObjectFacts } from "../types.js";
 
@@ -80,15 +81,7 @@ export function attemptEvents(provider: string, attempts: readonly ImportedAttem
       if (f.outcome === undefined) return;
       const end = f.completedAt ?? latest(a.lastSeen, f.startedAt, start)!;
       if (f.completedAt === undefined) undated.completed++;
-      events.push({
-        ts: end,
-        ...base,
-        type: "completed",
-        outcome: f.outcome,
-        ...(f.runSeconds !== undefined ? { run_seconds: quantity(f.runSeconds) } : {}),
-        ...(f.units && f.outcome === "succeeded" ? { units: quantities(f.units) } : {}),
-        ...(f.error ? { error: f.error } : {}),
-      });
+      events.push({ ts: end, ...base, type: "completed", ...completedFields(f.outcome, f) });
     });
   }
   return { events, attempts: count, jobs: byJob.size, undated, undatable };
