@@ -26,6 +26,9 @@ const toRows = (rows: RawRow[]): LedgerRow[] => rows.map((r) => ({ micros: Numbe
  */
 const PART = 2000;
 
+/** Parts of one batch copied straight in, each under a savepoint (see the write below). */
+const MAX_DIRECT_PARTS = 60;
+
 /**
  * The COPY text of events `[from, to)`: identity, columns and canonical body (event-row.ts), in
  * identity order and each identity once, so the part can be copied straight into the events
@@ -152,9 +155,12 @@ export async function openPostgresStore(target: string, options: { readonly crea
       for (let k = 0; k * PART < events.length; k++) {
         const { text } = part(k); // while the server works on part k - 1, whose rows are sent
         await settle();
-        const w = allNew ? direct(text) : merge(text);
+        // Each direct part is a subtransaction; past PostgreSQL's 64 cached per transaction
+        // (batches over 128,000 events) every other session's visibility checks slow down.
+        const straight = allNew && k < MAX_DIRECT_PARTS;
+        const w = straight ? direct(text) : merge(text);
         w.done.catch(() => undefined); // settled above, on the next turn or after the loop
-        working = { k, direct: allNew, done: w.done };
+        working = { k, direct: straight, done: w.done };
         await w.sent;
       }
       await settle();
