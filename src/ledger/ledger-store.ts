@@ -47,3 +47,10 @@ export function queryBounds(q: LedgerQuery): { since: number; until: number; pro
     model: q.model ?? null,
   };
 }
+
+/**
+ * Both ledgers' attempt index by input hash (schema version 4) is ordered first by the
+ * submission time shifted right by this many bits (blocks of about 72 minutes), so appends touch
+ * only its last blocks; a duplicate lookup probes each block its window covers.
+ */
+export const INPUT_HASH_BLOCK_BITS = 32;

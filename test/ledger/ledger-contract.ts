@@ -83,6 +83,26 @@ export function ledgerContract(name: string, make: MakeLedger): void {
         assert.deepEqual(await scanAll(ledger, { model: "no-such-model" }), []);
       }));
 
+    it("finds what a job in range may duplicate across a long window, however many hours back", () =>
+      withLedger(make, async (ledger) => {
+        const base = { provider: "acme", model: "acme/img-fast", input_hash: "same" };
+        // orig: submitted 5 h 59 min before dup and still in flight then; dup is in the range.
+        await ledger.append(
+          [
+            { ...base, job: "orig", attempt: 1, ts: "2026-11-05T00:01:00Z", type: "submitted" },
+            { ...base, job: "orig", attempt: 1, ts: "2026-11-05T09:00:00Z", type: "completed", outcome: "succeeded" },
+            { ...base, job: "dup", attempt: 1, ts: "2026-11-05T06:00:00Z", type: "submitted" },
+            { ...base, job: "other", attempt: 1, ts: "2026-11-04T23:00:00Z", type: "submitted" },
+          ].map(stored),
+        );
+        const range = { sinceMicros: us("2026-11-05T05:00:00Z"), untilMicros: us("2026-11-05T07:00:00Z") };
+        const jobsOf = (lines: string[]): string[] => [...new Set(lines.map((l) => (JSON.parse(l.slice(l.indexOf(" ") + 1)) as { job: string }).job))].sort();
+        // Six hours cover several blocks of the index by input hash (about 72 minutes each).
+        assert.deepEqual(jobsOf(await scanAll(ledger, { ...range, duplicateWindowMicros: 6 * 3600e6 })), ["dup", "orig"]);
+        assert.deepEqual(jobsOf(await scanAll(ledger, { ...range, duplicateWindowMicros: 8 * 3600e6 })), ["dup", "orig", "other"]);
+        assert.deepEqual(jobsOf(await scanAll(ledger, { ...range, duplicateWindowMicros: 600e6 })), ["dup"]);
+      }));
+
     it("audits exactly as auditing the files does, filters and late charges included", async () => {
       const dir = tempDir();
       const values = scenarioEvents();

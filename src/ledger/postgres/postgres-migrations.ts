@@ -46,6 +46,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    CREATE INDEX attempts_hash ON $S.attempts (input_hash) WHERE input_hash IS NOT NULL;`,
   // 3: named snapshots (computed reports, rollups) beside the events.
   `CREATE TABLE $S.snapshots (name text PRIMARY KEY, value text NOT NULL);`,
+  // 4: attempts by input hash within blocks of 2^32 µs of their submission time, so new
+  // attempts land in the last blocks of the index, not at random places all over it.
+  `DROP INDEX $S.attempts_hash;
+   CREATE INDEX attempts_input ON $S.attempts ((sub >> 32), input_hash) WHERE input_hash IS NOT NULL;`,
 ];
 
 /** The schema version this build writes. */

@@ -5,7 +5,7 @@ import type { LedgerQuery } from "../../core/index.js";
 import { LedgerError, messageOf } from "../../errors.js";
 import { prepareBatch } from "../ledger-batch.js";
 import { packBatch } from "../packed-batch.js";
-import { queryBounds, type LedgerRow, type LedgerStore, type Page } from "../ledger-store.js";
+import { INPUT_HASH_BLOCK_BITS, queryBounds, type LedgerRow, type LedgerStore, type Page } from "../ledger-store.js";
 import { tuneConnection } from "./sqlite-connection.js";
 import { migrateSqlite } from "./sqlite-migrations.js";
 import { pruneSqlite } from "./sqlite-prune.js";
@@ -68,10 +68,19 @@ export function openSqliteStore(file: string, options: SqliteLedgerOptions = {})
   );
   const eventsOfJobs = db.prepare(`SELECT micros, body FROM events WHERE job IN ${JSON_LIST}`);
   const chargesOf = db.prepare(`SELECT micros, body FROM events WHERE charge_rid IN ${JSON_LIST} AND (job IS NULL OR job NOT IN ${JSON_LIST})`);
+  // Each attempt of the page with an input hash probes the blocks of the index its window
+  // covers (one lookup per block: see INPUT_HASH_BLOCK_BITS), whatever the ledger's size; CROSS
+  // JOIN keeps the probes outside. An attempt with an input hash has its submission time (both
+  // come from its `submitted` event).
+  const block = `>> ${INPUT_HASH_BLOCK_BITS}`;
   const context = db.prepare(
-    `SELECT DISTINCT c.job FROM attempts a JOIN attempts c ON c.input_hash = a.input_hash AND c.job <> a.job
-     WHERE a.job IN (SELECT value FROM json_each(@jobs)) AND a.input_hash IS NOT NULL
-       AND coalesce(c.sub, c.start) BETWEEN coalesce(a.sub, a.start) - @window AND coalesce(a.sub, a.start)
+    `WITH RECURSIVE probe (job, h, t, b) AS (
+       SELECT job, input_hash, sub, (sub - @window) ${block} FROM attempts
+       WHERE job IN (SELECT value FROM json_each(@jobs)) AND input_hash IS NOT NULL
+       UNION ALL SELECT job, h, t, b + 1 FROM probe WHERE b < t ${block}
+     )
+     SELECT DISTINCT c.job FROM probe p CROSS JOIN attempts c
+     WHERE (c.sub ${block}) = p.b AND c.input_hash = p.h AND c.input_hash IS NOT NULL AND c.job <> p.job AND c.sub BETWEEN p.t - @window AND p.t
        AND NOT EXISTS (SELECT 1 FROM attempts m WHERE m.job = c.job AND ${FILTER_M})`,
   );
   const readSnapshot = db.prepare("SELECT value FROM snapshots WHERE name = ?").pluck();
