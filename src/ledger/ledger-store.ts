@@ -49,8 +49,8 @@ export function queryBounds(q: LedgerQuery): { since: number; until: number; pro
 }
 
 /**
- * Both ledgers' attempt index by input hash (schema version 4) is ordered first by the
- * submission time shifted right by this many bits (blocks of about 72 minutes), so appends touch
- * only its last blocks; a duplicate lookup probes each block its window covers.
+ * Both ledgers' indexes with random keys (attempts by input hash, events by job; schema version
+ * 4) are ordered first by the time shifted right by this many bits (blocks of about 72 minutes),
+ * so appends touch only their last blocks; a lookup probes each block its time span covers.
  */
-export const INPUT_HASH_BLOCK_BITS = 32;
+export const TIME_BLOCK_BITS = 32;

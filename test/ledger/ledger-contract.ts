@@ -83,7 +83,7 @@ export function ledgerContract(name: string, make: MakeLedger): void {
         assert.deepEqual(await scanAll(ledger, { model: "no-such-model" }), []);
       }));
 
-    it("finds what a job in range may duplicate across a long window, however many hours back", () =>
+    it("finds what a job in range may duplicate across a long window, and a job whose events span hours, whole", () =>
       withLedger(make, async (ledger) => {
         const base = { provider: "acme", model: "acme/img-fast", input_hash: "same" };
         // orig: submitted 5 h 59 min before dup and still in flight then; dup is in the range.
@@ -101,6 +101,8 @@ export function ledgerContract(name: string, make: MakeLedger): void {
         assert.deepEqual(jobsOf(await scanAll(ledger, { ...range, duplicateWindowMicros: 6 * 3600e6 })), ["dup", "orig"]);
         assert.deepEqual(jobsOf(await scanAll(ledger, { ...range, duplicateWindowMicros: 8 * 3600e6 })), ["dup", "orig", "other"]);
         assert.deepEqual(jobsOf(await scanAll(ledger, { ...range, duplicateWindowMicros: 600e6 })), ["dup"]);
+        // orig's events lie nine hours apart: the job is read whole.
+        assert.deepEqual((await ledger.jobEvents("orig")).map((e) => e.event.type), ["submitted", "completed"]);
       }));
 
     it("audits exactly as auditing the files does, filters and late charges included", async () => {

@@ -3,7 +3,7 @@ import type { LedgerQuery, StoredEvent } from "../../core/index.js";
 import { LedgerError, messageOf } from "../../errors.js";
 import { eventRow, type EventRow } from "../event-row.js";
 import { attemptRows } from "../ledger-batch.js";
-import { INPUT_HASH_BLOCK_BITS, queryBounds, type LedgerRow, type LedgerStore, type Page } from "../ledger-store.js";
+import { TIME_BLOCK_BITS, queryBounds, type LedgerRow, type LedgerStore, type Page } from "../ledger-store.js";
 import { copyRows, copyText, copyTextIn, startCopyIn } from "./postgres-copy.js";
 import { migratePostgres } from "./postgres-migrations.js";
 import { prunePostgres } from "./postgres-prune.js";
@@ -233,9 +233,9 @@ export async function openPostgresStore(target: string, options: { readonly crea
     chargesOf: (rids, except) => rows(`SELECT micros, body FROM ${s}.events WHERE charge_rid = ANY($1::text[]) AND (job IS NULL OR NOT job = ANY($2::text[]))`, [rids, except]),
     async duplicateContext(jobs, window, query) {
       // LATERAL: one index lookup per block of submission times the window covers (see
-      // INPUT_HASH_BLOCK_BITS) for each attempt of the page, whatever the ledger's size. An
+      // TIME_BLOCK_BITS) for each attempt of the page, whatever the ledger's size. An
       // attempt with an input hash has its submission time (both come from its `submitted` event).
-      const block = `>> ${INPUT_HASH_BLOCK_BITS}`;
+      const block = `>> ${TIME_BLOCK_BITS}`;
       const found = await pool.query<{ job: string }>(
         `SELECT DISTINCT c.job
          FROM (SELECT job, input_hash, sub AS t FROM ${s}.attempts WHERE job = ANY($5::text[]) AND input_hash IS NOT NULL) a

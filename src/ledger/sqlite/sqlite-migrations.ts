@@ -46,11 +46,15 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    CREATE INDEX attempts_hash ON attempts (input_hash) WHERE input_hash IS NOT NULL;`,
   // 3: named snapshots (computed reports, rollups) beside the events.
   `CREATE TABLE snapshots (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;`,
-  // 4: attempts by input hash within blocks of 2^32 µs (about 72 minutes) of their submission
-  // time (INPUT_HASH_BLOCK_BITS), so new attempts land in the last blocks of the index instead of
-  // at random places all over it (each transaction rewrote most of its pages).
+  // 4: the indexes with random keys (input hashes, job names: a random id per job is common)
+  // ordered first by blocks of 2^32 µs (about 72 minutes; TIME_BLOCK_BITS) of the time of
+  // the event or submission, so an append touches their last blocks instead of rewriting pages
+  // all over them. Charges stay indexed by the job they name (they come late, by request id).
   `DROP INDEX attempts_hash;
-   CREATE INDEX attempts_input ON attempts (sub >> 32, input_hash) WHERE input_hash IS NOT NULL;`,
+   CREATE INDEX attempts_input ON attempts (sub >> 32, input_hash) WHERE input_hash IS NOT NULL;
+   DROP INDEX events_job;
+   CREATE INDEX events_job_time ON events (micros >> 32, job) WHERE job IS NOT NULL AND charge_rid IS NULL;
+   CREATE INDEX events_charge_job ON events (job) WHERE job IS NOT NULL AND charge_rid IS NOT NULL;`,
 ];
 
 /** The schema version this build writes. */

@@ -1,5 +1,8 @@
 import type Database from "better-sqlite3";
 import type { PruneResult } from "../../core/index.js";
+import { TIME_BLOCK_BITS } from "../ledger-store.js";
+
+const BLOCK = `>> ${TIME_BLOCK_BITS}`;
 
 /**
  * Removes, in one transaction, every job whose events all came before `before` (its charges
@@ -12,8 +15,9 @@ export function pruneSqlite(db: Database.Database, before: number): PruneResult 
       db.exec("DROP TABLE IF EXISTS temp.doomed; CREATE TEMP TABLE doomed (job TEXT PRIMARY KEY) WITHOUT ROWID");
       db.prepare("INSERT INTO doomed SELECT job FROM attempts GROUP BY job HAVING max(last) < ?").run(before);
       db.prepare(
+        // Its attempt events all came before the date (the attempt index says so): its charges may not.
         `DELETE FROM doomed WHERE
-           EXISTS (SELECT 1 FROM events e WHERE e.job = doomed.job AND e.micros >= @before)
+           EXISTS (SELECT 1 FROM events e WHERE e.job = doomed.job AND e.job IS NOT NULL AND e.charge_rid IS NOT NULL AND e.micros >= @before)
            OR EXISTS (SELECT 1 FROM attempts a JOIN events e ON e.charge_rid = a.request_id WHERE a.job = doomed.job AND e.micros >= @before)`,
       ).run({ before });
       const jobs = (db.prepare("SELECT count(*) FROM doomed").pluck().get() as number) ?? 0;
@@ -24,7 +28,19 @@ export function pruneSqlite(db: Database.Database, before: number): PruneResult 
              AND NOT EXISTS (SELECT 1 FROM attempts b WHERE b.request_id = events.charge_rid AND b.job NOT IN (SELECT job FROM doomed))`,
         )
         .run().changes;
-      events += db.prepare("DELETE FROM events WHERE job IN (SELECT job FROM doomed)").run().changes;
+      events += db.prepare("DELETE FROM events WHERE job IN (SELECT job FROM doomed) AND job IS NOT NULL AND charge_rid IS NOT NULL").run().changes;
+      // Attempt events: one probe of the index by time block and job per block of the job's span.
+      events += db
+        .prepare(
+          `DELETE FROM events WHERE rowid IN (
+             WITH RECURSIVE probe (job, b, e) AS (
+               SELECT job, min(start) ${BLOCK}, max(last) ${BLOCK} FROM attempts WHERE job IN (SELECT job FROM doomed) GROUP BY job
+               UNION ALL SELECT job, b + 1, e FROM probe WHERE b < e
+             )
+             SELECT ev.rowid FROM probe p CROSS JOIN events ev
+             WHERE (ev.micros ${BLOCK}) = p.b AND ev.job = p.job AND ev.job IS NOT NULL AND ev.charge_rid IS NULL)`,
+        )
+        .run().changes;
       db.prepare("DELETE FROM attempts WHERE job IN (SELECT job FROM doomed)").run();
       events += db
         .prepare(

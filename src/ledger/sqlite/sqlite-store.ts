@@ -5,7 +5,7 @@ import type { LedgerQuery } from "../../core/index.js";
 import { LedgerError, messageOf } from "../../errors.js";
 import { prepareBatch } from "../ledger-batch.js";
 import { packBatch } from "../packed-batch.js";
-import { INPUT_HASH_BLOCK_BITS, queryBounds, type LedgerRow, type LedgerStore, type Page } from "../ledger-store.js";
+import { TIME_BLOCK_BITS, queryBounds, type LedgerRow, type LedgerStore, type Page } from "../ledger-store.js";
 import { tuneConnection } from "./sqlite-connection.js";
 import { migrateSqlite } from "./sqlite-migrations.js";
 import { pruneSqlite } from "./sqlite-prune.js";
@@ -66,13 +66,24 @@ export function openSqliteStore(file: string, options: SqliteLedgerOptions = {})
        AND NOT EXISTS (SELECT 1 FROM attempts b WHERE b.job = a.job AND ${FILTER_B} AND (b.start, b.attempt) < (a.start, a.attempt))
      ORDER BY a.start, a.job, a.attempt LIMIT @limit`,
   );
-  const eventsOfJobs = db.prepare(`SELECT micros, body FROM events WHERE job IN ${JSON_LIST}`);
+  const block = `>> ${TIME_BLOCK_BITS}`;
+  // A job's attempt events lie between its attempts' first and last times: one probe of the
+  // index by time block and job per block of that span. Charges that name a job have their own.
+  const eventsOfJobs = db.prepare(
+    `WITH RECURSIVE probe (job, b, e) AS (
+       SELECT job, min(start) ${block}, max(last) ${block} FROM attempts WHERE job IN ${JSON_LIST} GROUP BY job
+       UNION ALL SELECT job, b + 1, e FROM probe WHERE b < e
+     )
+     SELECT ev.micros, ev.body FROM probe p CROSS JOIN events ev
+     WHERE (ev.micros ${block}) = p.b AND ev.job = p.job AND ev.job IS NOT NULL AND ev.charge_rid IS NULL
+     UNION ALL
+     SELECT micros, body FROM events WHERE job IN ${JSON_LIST} AND job IS NOT NULL AND charge_rid IS NOT NULL`,
+  );
   const chargesOf = db.prepare(`SELECT micros, body FROM events WHERE charge_rid IN ${JSON_LIST} AND (job IS NULL OR job NOT IN ${JSON_LIST})`);
   // Each attempt of the page with an input hash probes the blocks of the index its window
-  // covers (one lookup per block: see INPUT_HASH_BLOCK_BITS), whatever the ledger's size; CROSS
+  // covers (one lookup per block: see TIME_BLOCK_BITS), whatever the ledger's size; CROSS
   // JOIN keeps the probes outside. An attempt with an input hash has its submission time (both
   // come from its `submitted` event).
-  const block = `>> ${INPUT_HASH_BLOCK_BITS}`;
   const context = db.prepare(
     `WITH RECURSIVE probe (job, h, t, b) AS (
        SELECT job, input_hash, sub, (sub - @window) ${block} FROM attempts
@@ -117,7 +128,7 @@ export function openSqliteStore(file: string, options: SqliteLedgerOptions = {})
       const last = found[found.length - 1];
       return Promise.resolve({ items: found.map((f) => f.job), next: found.length < limit || !last ? undefined : [last.start, last.job, last.attempt] });
     },
-    eventsOfJobs: (jobs) => Promise.resolve(eventsOfJobs.all(JSON.stringify(jobs)) as LedgerRow[]),
+    eventsOfJobs: (jobs) => Promise.resolve(eventsOfJobs.all(JSON.stringify(jobs), JSON.stringify(jobs)) as LedgerRow[]),
     chargesOf: (rids, except) => Promise.resolve(chargesOf.all(JSON.stringify(rids), JSON.stringify(except)) as LedgerRow[]),
     duplicateContext: (jobs, window, query) => Promise.resolve(context.pluck().all({ ...queryBounds(query), jobs: JSON.stringify(jobs), window }) as string[]),
     stats() {
