@@ -46,10 +46,14 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    CREATE INDEX attempts_hash ON $S.attempts (input_hash) WHERE input_hash IS NOT NULL;`,
   // 3: named snapshots (computed reports, rollups) beside the events.
   `CREATE TABLE $S.snapshots (name text PRIMARY KEY, value text NOT NULL);`,
-  // 4: attempts by input hash within blocks of 2^32 µs of their submission time, so new
-  // attempts land in the last blocks of the index, not at random places all over it.
+  // 4: the indexes with random keys (input hashes, job names) ordered first by blocks of 2^32 µs
+  // of the time of the event or submission (TIME_BLOCK_BITS), so an append touches their last
+  // blocks, not pages all over them. Charges stay indexed by the job they name.
   `DROP INDEX $S.attempts_hash;
-   CREATE INDEX attempts_input ON $S.attempts ((sub >> 32), input_hash) WHERE input_hash IS NOT NULL;`,
+   CREATE INDEX attempts_input ON $S.attempts ((sub >> 32), input_hash) WHERE input_hash IS NOT NULL;
+   DROP INDEX $S.events_job;
+   CREATE INDEX events_job_time ON $S.events ((micros >> 32), job) WHERE job IS NOT NULL AND charge_rid IS NULL;
+   CREATE INDEX events_charge_job ON $S.events (job) WHERE job IS NOT NULL AND charge_rid IS NOT NULL;`,
 ];
 
 /** The schema version this build writes. */

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { PruneResult } from "../../core/index.js";
+import { attemptEventsSql } from "./postgres-job-events.js";
 
 /**
  * Removes, inside the caller's transaction, every job whose events all came before `before`
@@ -11,9 +12,10 @@ export async function prunePostgres(c: pg.ClientBase, s: string, before: number)
   await c.query(`LOCK TABLE ${s}.events, ${s}.attempts IN SHARE ROW EXCLUSIVE MODE`);
   await c.query("CREATE TEMP TABLE doomed (job text COLLATE \"C\" PRIMARY KEY) ON COMMIT DROP");
   await c.query(`INSERT INTO doomed SELECT job FROM ${s}.attempts GROUP BY job HAVING max(last) < $1`, [before]);
+  // Its attempt events all came before the date (the attempt index says so): its charges may not.
   await c.query(
     `DELETE FROM doomed WHERE
-       EXISTS (SELECT 1 FROM ${s}.events e WHERE e.job = doomed.job AND e.micros >= $1)
+       EXISTS (SELECT 1 FROM ${s}.events e WHERE e.job = doomed.job AND e.job IS NOT NULL AND e.charge_rid IS NOT NULL AND e.micros >= $1)
        OR EXISTS (SELECT 1 FROM ${s}.attempts a JOIN ${s}.events e ON e.charge_rid = a.request_id WHERE a.job = doomed.job AND e.micros >= $1)`,
     [before],
   );
@@ -26,7 +28,9 @@ export async function prunePostgres(c: pg.ClientBase, s: string, before: number)
     `DELETE FROM ${s}.events e WHERE e.charge_rid IN (SELECT a.request_id FROM ${s}.attempts a JOIN doomed USING (job))
        AND NOT EXISTS (SELECT 1 FROM ${s}.attempts b WHERE b.request_id = e.charge_rid AND b.job NOT IN (SELECT job FROM doomed))`,
   );
-  await run(`DELETE FROM ${s}.events WHERE job IN (SELECT job FROM doomed)`);
+  await run(`DELETE FROM ${s}.events WHERE job IN (SELECT job FROM doomed) AND job IS NOT NULL AND charge_rid IS NOT NULL`);
+  // Attempt events: one probe of the index by time block and job per block of the job's span.
+  await run(`DELETE FROM ${s}.events WHERE (micros, hash) IN (${attemptEventsSql(s, "job IN (SELECT job FROM doomed)", "ev.micros, ev.hash")})`);
   await c.query(`DELETE FROM ${s}.attempts WHERE job IN (SELECT job FROM doomed)`);
   await run(
     `DELETE FROM ${s}.events e WHERE e.charge_rid IS NOT NULL AND e.micros < $1

@@ -4,6 +4,7 @@ import { LedgerError, messageOf } from "../../errors.js";
 import { eventRow, type EventRow } from "../event-row.js";
 import { attemptRows } from "../ledger-batch.js";
 import { TIME_BLOCK_BITS, queryBounds, type LedgerRow, type LedgerStore, type Page } from "../ledger-store.js";
+import { attemptEventsSql } from "./postgres-job-events.js";
 import { copyRows, copyText, copyTextIn, startCopyIn } from "./postgres-copy.js";
 import { migratePostgres } from "./postgres-migrations.js";
 import { prunePostgres } from "./postgres-prune.js";
@@ -229,7 +230,15 @@ export async function openPostgresStore(target: string, options: { readonly crea
       const last = found[found.length - 1];
       return { items: found.map((f) => f.job), next: found.length < limit || !last ? undefined : [Number(last.start), last.job, last.attempt] };
     },
-    eventsOfJobs: (jobs) => rows(`SELECT micros, body FROM ${s}.events WHERE job = ANY($1::text[])`, [jobs]),
+    // A job's attempt events lie between its attempts' first and last times; charges that name
+    // a job have their own index.
+    eventsOfJobs: (jobs) =>
+      rows(
+        `${attemptEventsSql(s, "job = ANY($1::text[])", "micros, body")}
+         UNION ALL
+         SELECT micros, body FROM ${s}.events WHERE job = ANY($1::text[]) AND job IS NOT NULL AND charge_rid IS NOT NULL`,
+        [jobs],
+      ),
     chargesOf: (rids, except) => rows(`SELECT micros, body FROM ${s}.events WHERE charge_rid = ANY($1::text[]) AND (job IS NULL OR NOT job = ANY($2::text[]))`, [rids, except]),
     async duplicateContext(jobs, window, query) {
       // LATERAL: one index lookup per block of submission times the window covers (see
@@ -238,11 +247,13 @@ export async function openPostgresStore(target: string, options: { readonly crea
       const block = `>> ${TIME_BLOCK_BITS}`;
       const found = await pool.query<{ job: string }>(
         `SELECT DISTINCT c.job
-         FROM (SELECT job, input_hash, sub AS t FROM ${s}.attempts WHERE job = ANY($5::text[]) AND input_hash IS NOT NULL) a
-         CROSS JOIN LATERAL generate_series((a.t - $6::bigint) ${block}, a.t ${block}) AS b
+         FROM (SELECT job, input_hash, sub AS t, (SELECT array_agg(g) FROM generate_series((sub - $6::bigint) ${block}, sub ${block}) g) AS blocks
+               FROM ${s}.attempts WHERE job = ANY($5::text[]) AND input_hash IS NOT NULL) a
          CROSS JOIN LATERAL (
            SELECT c.job FROM ${s}.attempts c
-           WHERE (c.sub ${block}) = b AND c.input_hash = a.input_hash AND c.job <> a.job AND c.sub BETWEEN a.t - $6::bigint AND a.t
+           WHERE (c.sub ${block}) = ANY (a.blocks) AND c.input_hash = a.input_hash AND c.input_hash IS NOT NULL
+             AND c.job <> a.job AND c.sub BETWEEN a.t - $6::bigint AND a.t
+           OFFSET 0
          ) c
          WHERE NOT EXISTS (SELECT 1 FROM ${s}.attempts m WHERE m.job = c.job AND ${filter("m")})`,
         [...bounds(query), jobs, window],
