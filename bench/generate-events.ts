@@ -53,6 +53,8 @@ export interface GenerateOptions {
   readonly chargedShare?: number;
   /** Job id prefix (default "job-"). */
   readonly jobPrefix?: string;
+  /** Job ids as random as UUIDs or the guard's own keys (default: the prefix and a counter). */
+  readonly randomJobIds?: boolean;
 }
 
 const FAILURES = ["rate_limit", "invalid_input", "timeout", "unavailable", "other", "auth"] as const;
@@ -89,7 +91,7 @@ export function* generateEventLines(options: GenerateOptions): Generator<string,
   while (events < options.events) {
     t += Math.floor(-Math.log(1 - r()) * (options.jobGapMs ?? 250));
     const jobNo = jobs++;
-    const job = `${prefix}${jobNo}`;
+    const job = options.randomJobIds ? `${prefix}${createHash("sha256").update(`job ${options.seed}:${jobNo}`).digest("hex").slice(0, 20)}` : `${prefix}${jobNo}`;
     // An impatient caller resubmits a recent job's exact input as a new job.
     const dupOf = recent.length > 0 && r() < 0.03 ? recent[Math.floor(r() * recent.length)] : undefined;
     const spec = dupOf?.spec ?? pick();

@@ -27,10 +27,13 @@ function option(args: readonly string[], name: string): string | undefined {
 /** The synthetic workload: about 10 events a job, a job every 3 s, so a million events span about 3 days. */
 const WORKLOAD = { seed: 42, jobGapMs: 3000 };
 
-/** `events` events in batches, as the ledger takes them (generating them is not timed). */
-function* batches(events: number): Generator<StoredEvent[]> {
+/**
+ * `events` events in batches, as the ledger takes them (generating them is not timed); with
+ * `randomJobIds`, job ids as random as UUIDs (the rest of the log the same).
+ */
+function* batches(events: number, randomJobIds = false): Generator<StoredEvent[]> {
   let batch: StoredEvent[] = [];
-  for (const line of generateEventLines({ events, ...WORKLOAD })) {
+  for (const line of generateEventLines({ events, ...WORKLOAD, randomJobIds })) {
     const r = readEvent(JSON.parse(line));
     if (isEventProblem(r)) throw new Error(r.why);
     batch.push({ event: r.event, micros: r.at.micros });
@@ -47,8 +50,8 @@ function* batches(events: number): Generator<StoredEvent[]> {
  * one before it is written, timing only the appends (the events are generated first): wall-clock
  * seconds, and this process's CPU seconds (all its threads).
  */
-async function timeAppend(ledger: Ledger, events: number): Promise<{ seconds: number; cpu: number; added: number }> {
-  const all = [...batches(events)];
+async function timeAppend(ledger: Ledger, events: number, randomJobIds = false): Promise<{ seconds: number; cpu: number; added: number }> {
+  const all = [...batches(events, randomJobIds)];
   let added = 0;
   const t = performance.now();
   const c = process.cpuUsage();
@@ -107,6 +110,10 @@ async function benchSqlite(file: string, events: number, policies: readonly Poli
   // Closed, the write-ahead log is folded in: the file is the ledger's whole size.
   const bytes = statSync(file).size;
   console.log(`SQLite size: ${mb(bytes)}, ${mb((bytes / added) * 1e6)} per million events`);
+  const random = await openLedger(file.replace(/\.db$/, "-random-ids.db"));
+  const r = await timeAppend(random, events, true);
+  console.log(`SQLite append, random job ids (as UUIDs or the guard's own keys): ${rate(r.added, r.seconds)}`);
+  await random.close();
 }
 
 async function benchFileIngest(dir: string, events: number): Promise<void> {
@@ -120,17 +127,14 @@ async function benchFileIngest(dir: string, events: number): Promise<void> {
   await ledger.close();
 }
 
-async function benchPostgres(url: string, events: number, policies: readonly Policy[]): Promise<void> {
+/** A ledger in a fresh schema of the database at `url`, dropped afterwards. */
+async function withPostgresLedger(url: string, use: (ledger: Ledger) => Promise<void>): Promise<void> {
   const schema = `failcost_bench_${randomBytes(4).toString("hex")}`;
   const target = new URL(url);
   target.searchParams.set("schema", schema);
   const postgres = await openLedger(target.href);
   try {
-    const p = await timeAppend(postgres, events);
-    const stats = await postgres.stats();
-    console.log(`PostgreSQL append: ${p.added.toLocaleString("en-US")} events in ${p.seconds.toFixed(1)} s: ${rate(p.added, p.seconds)} (client CPU: ${rate(p.added, p.cpu)})`);
-    console.log(`PostgreSQL size: ${mb(stats.bytes!)}, ${mb((stats.bytes! / p.added) * 1e6)} per million events (tables and indexes)`);
-    await audits(postgres, "PostgreSQL", policies);
+    await use(postgres);
   } finally {
     await postgres.close();
     const client = new pg.Client({ connectionString: url });
@@ -138,6 +142,20 @@ async function benchPostgres(url: string, events: number, policies: readonly Pol
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await client.end();
   }
+}
+
+async function benchPostgres(url: string, events: number, policies: readonly Policy[]): Promise<void> {
+  await withPostgresLedger(url, async (postgres) => {
+    const p = await timeAppend(postgres, events);
+    const stats = await postgres.stats();
+    console.log(`PostgreSQL append: ${p.added.toLocaleString("en-US")} events in ${p.seconds.toFixed(1)} s: ${rate(p.added, p.seconds)} (client CPU: ${rate(p.added, p.cpu)})`);
+    console.log(`PostgreSQL size: ${mb(stats.bytes!)}, ${mb((stats.bytes! / p.added) * 1e6)} per million events (tables and indexes)`);
+    await audits(postgres, "PostgreSQL", policies);
+  });
+  await withPostgresLedger(url, async (postgres) => {
+    const r = await timeAppend(postgres, events, true);
+    console.log(`PostgreSQL append, random job ids: ${rate(r.added, r.seconds)}`);
+  });
 }
 
 /** The ledger's benchmark: `--events=N` (default 1M), `--no-file`, `--pg=URL`, `--pg-only`. */

@@ -50,7 +50,24 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   // ordered first by blocks of 2^32 µs (about 72 minutes; TIME_BLOCK_BITS) of the time of
   // the event or submission, so an append touches their last blocks instead of rewriting pages
   // all over them. Charges stay indexed by the job they name (they come late, by request id).
-  `DROP INDEX attempts_hash;
+  // Attempts move to a rowid table (rows appended in time order) with a narrow unique index by
+  // job: the only part an append of random job ids writes all over.
+  `CREATE TABLE attempts_v4 (
+     job TEXT NOT NULL,
+     attempt INTEGER NOT NULL,
+     provider TEXT NOT NULL,
+     model TEXT NOT NULL,
+     start INTEGER NOT NULL,
+     last INTEGER NOT NULL,
+     sub INTEGER,
+     input_hash TEXT,
+     request_id TEXT
+   );
+   INSERT INTO attempts_v4 SELECT job, attempt, provider, model, start, last, sub, input_hash, request_id FROM attempts ORDER BY start;
+   DROP TABLE attempts;
+   ALTER TABLE attempts_v4 RENAME TO attempts;
+   CREATE UNIQUE INDEX attempts_key ON attempts (job, attempt);
+   CREATE INDEX attempts_start ON attempts (start, job, attempt);
    CREATE INDEX attempts_input ON attempts (sub >> 32, input_hash) WHERE input_hash IS NOT NULL;
    DROP INDEX events_job;
    CREATE INDEX events_job_time ON events (micros >> 32, job) WHERE job IS NOT NULL AND charge_rid IS NULL;
