@@ -67,7 +67,7 @@ export const section: BenchSection = {
     const randomJobIds = args.includes("--random-job-ids");
     const batches = preparedBatches(events, randomJobIds);
     const attempts = batches.reduce((n, b) => n + b.attempts.length, 0);
-    const noAttempts = batches.map((b) => ({ rows: b.rows, attempts: [] }));
+    const noAttempts = batches.map((b) => ({ rows: b.rows, attempts: [], blocks: [] }));
     const dir = mkdtempSync(join(tmpdir(), "failcost-bench-parts-"));
     try {
       console.log(`${events.toLocaleString("en-US")} events, ${attempts.toLocaleString("en-US")} attempts, batches of ${BATCH.toLocaleString("en-US")}${randomJobIds ? ", random job ids" : ""}; seconds on one thread, each case a fresh file:\n`);

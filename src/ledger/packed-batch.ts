@@ -18,6 +18,7 @@ export interface PackedBatch {
   readonly chargeRidLength: Int32Array;
   /** Few (a handful of events each): cloned as they are. */
   readonly attempts: AttemptRow[];
+  readonly blocks: number[];
 }
 
 /** The typed arrays of a packed batch, to transfer rather than copy. */
@@ -52,7 +53,7 @@ export function packBatch(batch: LedgerBatch): PackedBatch {
       chargeRids += r.chargeRid;
     }
   }
-  return { micros, hash, bodies, jobs, jobLength, chargeRids, chargeRidLength, attempts: batch.attempts };
+  return { micros, hash, bodies, jobs, jobLength, chargeRids, chargeRidLength, attempts: batch.attempts, blocks: batch.blocks };
 }
 
 /** The strings of one packed column, null where the length is -1. */
@@ -78,5 +79,5 @@ export function unpackBatch(p: PackedBatch): LedgerBatch {
   const chargeRids = column(p.chargeRids, p.chargeRidLength);
   const rows = new Array<EventRow>(n);
   for (let i = 0; i < n; i++) rows[i] = { micros: p.micros[i]!, hash: p.hash[i]!, job: jobs[i]!, chargeRid: chargeRids[i]!, body: bodies[i]! };
-  return { rows, attempts: p.attempts };
+  return { rows, attempts: p.attempts, blocks: p.blocks };
 }

@@ -191,6 +191,37 @@ export function ledgerContract(name: string, make: MakeLedger): void {
         assert.ok(s.bytes! > 0);
       }));
 
+    it("reads, judges and prunes jobs whose events lie years or hours apart, with windows of any width", { timeout: 60_000 }, () =>
+      withLedger(make, async (ledger) => {
+        const acme = { provider: "acme", model: "acme/img-fast", attempt: 1 };
+        const values = [
+          // wide: a stray 1990 time on its submission, 37 years before its completion.
+          { ...acme, job: "wide", ts: "1990-01-01T00:00:00Z", type: "submitted", input_hash: "w" },
+          { ...acme, job: "wide", request_id: "rw", ts: "2026-11-05T01:00:00Z", type: "completed", outcome: "succeeded" },
+          { ...acme, job: "wdup", ts: "2026-11-05T02:00:00Z", type: "submitted", input_hash: "w" },
+          // keepme ends before the cut-off, but a charge naming it (on another request id) comes after.
+          { ...acme, job: "keepme", request_id: "rk", ts: "2026-11-01T00:00:00Z", type: "created" },
+          { ...acme, job: "keepme", request_id: "rk", ts: "2026-11-01T00:05:00Z", type: "completed", outcome: "succeeded" },
+          { provider: "acme", job: "keepme", request_id: "rk-bill", ts: "2026-11-10T00:00:00Z", type: "charged", amount: "0.01", currency: "USD" },
+          // oldmulti: six hours, several time blocks, all before the cut-off.
+          { ...acme, job: "oldmulti", request_id: "ro", ts: "2026-11-01T00:00:00Z", type: "created" },
+          { ...acme, job: "oldmulti", request_id: "ro", ts: "2026-11-01T03:00:00Z", type: "polled" },
+          { ...acme, job: "oldmulti", request_id: "ro", ts: "2026-11-01T06:00:00Z", type: "completed", outcome: "failed" },
+        ];
+        await ledger.append(values.map(stored));
+        assert.deepEqual((await ledger.jobEvents("wide")).map((e) => e.event.type), ["submitted", "completed"]);
+        const jobsOf = (lines: string[]): string[] => [...new Set(lines.map((l) => (JSON.parse(l.slice(l.indexOf(" ") + 1)) as { job: string }).job))].sort();
+        const range = { sinceMicros: us("2026-11-05T01:30:00Z"), untilMicros: us("2026-11-05T02:30:00Z") };
+        assert.deepEqual(jobsOf(await scanAll(ledger, { ...range, duplicateWindowMicros: 600e6 })), ["wdup"]);
+        // wide was submitted (as far as the log says) 37 years before wdup, with the same input.
+        assert.deepEqual(jobsOf(await scanAll(ledger, { ...range, duplicateWindowMicros: 40 * 366 * 86_400e6 })), ["wdup", "wide"]);
+        assert.deepEqual(jobsOf(await scanAll(ledger, { ...range, duplicateWindowMicros: Number.MAX_VALUE })), ["wdup", "wide"]);
+        assert.deepEqual(await ledger.prune(us("2026-11-03T00:00:00Z")), { events: 3, jobs: 1 });
+        assert.deepEqual(await ledger.jobEvents("oldmulti"), []);
+        assert.equal((await ledger.jobEvents("keepme")).length, 3, "its charge names it and comes after the date");
+        assert.equal((await ledger.stats()).events, values.length - 3);
+      }));
+
     it("prunes old jobs whole and never breaks a job that straddles the date", () =>
       withLedger(make, async (ledger) => {
         const values = scenarioEvents();

@@ -8,10 +8,11 @@ import { auditLedger } from "../../src/ledger/audit-ledger.js";
 import { eventRow } from "../../src/ledger/event-row.js";
 import { openLedger } from "../../src/ledger/open-ledger.js";
 import { openSqliteLedger } from "../../src/ledger/sqlite/open-sqlite-ledger.js";
+import { attemptEventsSql, duplicateCandidatesSql } from "../../src/ledger/sqlite/sqlite-job-events.js";
 import { migrateSqlite, SQLITE_SCHEMA_VERSION } from "../../src/ledger/sqlite/sqlite-migrations.js";
 import { auditFiles } from "../../src/sources/audit-files.js";
 import { ledgerContract } from "./ledger-contract.js";
-import { stored, tempDir, writeJsonl } from "./ledger-fixtures.js";
+import { stored, tempDir, withoutReadCounts, writeJsonl } from "./ledger-fixtures.js";
 import { scenarioEvents, scenarioPolicies } from "./ledger-scenario.js";
 
 const dir = tempDir();
@@ -49,6 +50,24 @@ describe("SQLite ledger", () => {
     await reopened.close();
   });
 
+  it("finds a job's events and duplicate candidates by index probes, never a scan", async () => {
+    const file = fresh();
+    const ledger = openSqliteLedger(file);
+    await ledger.append(scenarioEvents().map(stored));
+    await ledger.close();
+    const db = new Database(file, { readonly: true });
+    try {
+      const plan = (sql: string, params: unknown): string[] => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((r) => r.detail);
+      const events = plan(attemptEventsSql("job IN (SELECT value FROM json_each(@jobs))", "ev.micros, ev.body"), { jobs: '["dup"]' });
+      const candidates = plan(duplicateCandidatesSql("1"), { jobs: '["dup"]', window: 600e6 });
+      for (const lines of [events, candidates]) assert.deepEqual(lines.filter((l) => /^SCAN (ev|c|k|events|attempts)\b/.test(l)), [], lines.join("\n"));
+      assert.ok(events.some((l) => l.includes("USING INDEX events_job_time (<expr>=? AND job=?)")), events.join("\n"));
+      assert.ok(candidates.some((l) => l.includes("USING INDEX attempts_input (<expr>=? AND input_hash=?)")), candidates.join("\n"));
+    } finally {
+      db.close();
+    }
+  });
+
   it("upgrades a ledger written with schema version 1 in place", async () => {
     const file = fresh();
     const values = scenarioEvents();
@@ -75,6 +94,12 @@ describe("SQLite ledger", () => {
       assert.deepEqual(await auditLedger(ledger, { policies }), await auditFiles([file2], { policies }));
       assert.deepEqual(await ledger.append(values.map(stored)), { added: 0, known: values.length });
       assert.deepEqual((await ledger.stats()).jobs, 9);
+      // A new event of an old attempt, hours later, merges into the rebuilt attempt index.
+      const poll = { provider: "acme", model: "acme/img-fast", job: "straddle", attempt: 2, request_id: "s2", ts: "2026-11-02T05:00:00Z", type: "polled" };
+      assert.deepEqual(await ledger.append([stored(poll)]), { added: 1, known: 0 });
+      assert.equal((await ledger.jobEvents("straddle")).length, 7);
+      const withPoll = writeJsonl(dir, "scenario-poll.jsonl", [...values, poll]);
+      assert.deepEqual(withoutReadCounts(await auditLedger(ledger, since)), withoutReadCounts(await auditFiles([withPoll], since)));
       await ledger.writeSnapshot("s", "v");
     } finally {
       await ledger.close();

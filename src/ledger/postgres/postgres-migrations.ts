@@ -48,12 +48,15 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `CREATE TABLE $S.snapshots (name text PRIMARY KEY, value text NOT NULL);`,
   // 4: the indexes with random keys (input hashes, job names) ordered first by blocks of 2^32 µs
   // of the time of the event or submission (TIME_BLOCK_BITS), so an append touches their last
-  // blocks, not pages all over them. Charges stay indexed by the job they name.
+  // blocks, not pages all over them. Charges stay indexed by the job they name. `time_blocks`
+  // lists the blocks that hold attempt events, so a lookup over a wide span probes only those.
   `DROP INDEX $S.attempts_hash;
    CREATE INDEX attempts_input ON $S.attempts ((sub >> 32), input_hash) WHERE input_hash IS NOT NULL;
    DROP INDEX $S.events_job;
    CREATE INDEX events_job_time ON $S.events ((micros >> 32), job) WHERE job IS NOT NULL AND charge_rid IS NULL;
-   CREATE INDEX events_charge_job ON $S.events (job) WHERE job IS NOT NULL AND charge_rid IS NOT NULL;`,
+   CREATE INDEX events_charge_job ON $S.events (job) WHERE job IS NOT NULL AND charge_rid IS NOT NULL;
+   CREATE TABLE $S.time_blocks (b bigint PRIMARY KEY);
+   INSERT INTO $S.time_blocks SELECT DISTINCT micros >> 32 FROM $S.events WHERE job IS NOT NULL AND charge_rid IS NULL;`,
 ];
 
 /** The schema version this build writes. */

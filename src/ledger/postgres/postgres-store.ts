@@ -2,7 +2,7 @@ import pg from "pg";
 import type { LedgerQuery, StoredEvent } from "../../core/index.js";
 import { LedgerError, messageOf } from "../../errors.js";
 import { eventRow, type EventRow } from "../event-row.js";
-import { attemptRows } from "../ledger-batch.js";
+import { attemptBlocks, attemptRows } from "../ledger-batch.js";
 import { TIME_BLOCK_BITS, queryBounds, type LedgerRow, type LedgerStore, type Page } from "../ledger-store.js";
 import { attemptEventsSql } from "./postgres-job-events.js";
 import { copyRows, copyText, copyTextIn, startCopyIn } from "./postgres-copy.js";
@@ -169,6 +169,12 @@ export async function openPostgresStore(target: string, options: { readonly crea
       if (added === 0) return 0;
       await copyRows(c, "incoming_attempts", attemptRows(events).map((a) => [a.job, a.attempt, a.provider, a.model, a.start, a.last, a.sub, a.inputHash, a.requestId]));
       await c.query(mergeAttempts);
+      // The batch's time blocks: inserted only where missing, so concurrent writers of one
+      // block wait on each other once per block, not once per batch.
+      await c.query(
+        `INSERT INTO ${s}.time_blocks (b) SELECT x FROM unnest($1::bigint[]) x WHERE NOT EXISTS (SELECT 1 FROM ${s}.time_blocks WHERE b = x) ON CONFLICT DO NOTHING`,
+        [attemptBlocks(events)],
+      );
       // Last, so the counter row is locked only for the moment before COMMIT.
       await c.query(`UPDATE ${s}.ledger_meta SET value = value + (CASE key WHEN 'events' THEN $1::bigint ELSE 1 END) WHERE key IN ('events', 'changes')`, [added]);
       return added;
@@ -241,13 +247,13 @@ export async function openPostgresStore(target: string, options: { readonly crea
       ),
     chargesOf: (rids, except) => rows(`SELECT micros, body FROM ${s}.events WHERE charge_rid = ANY($1::text[]) AND (job IS NULL OR NOT job = ANY($2::text[]))`, [rids, except]),
     async duplicateContext(jobs, window, query) {
-      // LATERAL: one index lookup per block of submission times the window covers (see
+      // LATERAL: one index lookup per block of `time_blocks` the window covers (see
       // TIME_BLOCK_BITS) for each attempt of the page, whatever the ledger's size. An
       // attempt with an input hash has its submission time (both come from its `submitted` event).
       const block = `>> ${TIME_BLOCK_BITS}`;
       const found = await pool.query<{ job: string }>(
         `SELECT DISTINCT c.job
-         FROM (SELECT job, input_hash, sub AS t, (SELECT array_agg(g) FROM generate_series((sub - $6::bigint) ${block}, sub ${block}) g) AS blocks
+         FROM (SELECT job, input_hash, sub AS t, (SELECT array_agg(b) FROM ${s}.time_blocks WHERE b BETWEEN (sub - $6::bigint) ${block} AND sub ${block}) AS blocks
                FROM ${s}.attempts WHERE job = ANY($5::text[]) AND input_hash IS NOT NULL) a
          CROSS JOIN LATERAL (
            SELECT c.job FROM ${s}.attempts c
@@ -256,7 +262,8 @@ export async function openPostgresStore(target: string, options: { readonly crea
            OFFSET 0
          ) c
          WHERE NOT EXISTS (SELECT 1 FROM ${s}.attempts m WHERE m.job = c.job AND ${filter("m")})`,
-        [...bounds(query), jobs, window],
+        // Times are whole µs: a whole window selects the same; a bigint holds any window asked.
+        [...bounds(query), jobs, Math.min(Math.floor(window), Number.MAX_SAFE_INTEGER)],
       );
       return found.rows.map((r) => r.job);
     },

@@ -51,7 +51,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   // the event or submission, so an append touches their last blocks instead of rewriting pages
   // all over them. Charges stay indexed by the job they name (they come late, by request id).
   // Attempts move to a rowid table (rows appended in time order) with a narrow unique index by
-  // job: the only part an append of random job ids writes all over.
+  // job: the only part an append of random job ids writes all over. `time_blocks` lists the
+  // blocks that hold attempt events, so a lookup over a wide span probes only those.
   `CREATE TABLE attempts_v4 (
      job TEXT NOT NULL,
      attempt INTEGER NOT NULL,
@@ -71,7 +72,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    CREATE INDEX attempts_input ON attempts (sub >> 32, input_hash) WHERE input_hash IS NOT NULL;
    DROP INDEX events_job;
    CREATE INDEX events_job_time ON events (micros >> 32, job) WHERE job IS NOT NULL AND charge_rid IS NULL;
-   CREATE INDEX events_charge_job ON events (job) WHERE job IS NOT NULL AND charge_rid IS NOT NULL;`,
+   CREATE INDEX events_charge_job ON events (job) WHERE job IS NOT NULL AND charge_rid IS NOT NULL;
+   CREATE TABLE time_blocks (b INTEGER PRIMARY KEY);
+   INSERT INTO time_blocks SELECT DISTINCT micros >> 32 FROM events WHERE job IS NOT NULL AND charge_rid IS NULL;`,
 ];
 
 /** The schema version this build writes. */

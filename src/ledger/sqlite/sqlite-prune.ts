@@ -1,8 +1,6 @@
 import type Database from "better-sqlite3";
 import type { PruneResult } from "../../core/index.js";
-import { TIME_BLOCK_BITS } from "../ledger-store.js";
-
-const BLOCK = `>> ${TIME_BLOCK_BITS}`;
+import { attemptEventsSql } from "./sqlite-job-events.js";
 
 /**
  * Removes, in one transaction, every job whose events all came before `before` (its charges
@@ -30,17 +28,7 @@ export function pruneSqlite(db: Database.Database, before: number): PruneResult 
         .run().changes;
       events += db.prepare("DELETE FROM events WHERE job IN (SELECT job FROM doomed) AND job IS NOT NULL AND charge_rid IS NOT NULL").run().changes;
       // Attempt events: one probe of the index by time block and job per block of the job's span.
-      events += db
-        .prepare(
-          `DELETE FROM events WHERE rowid IN (
-             WITH RECURSIVE probe (job, b, e) AS (
-               SELECT job, min(start) ${BLOCK}, max(last) ${BLOCK} FROM attempts WHERE job IN (SELECT job FROM doomed) GROUP BY job
-               UNION ALL SELECT job, b + 1, e FROM probe WHERE b < e
-             )
-             SELECT ev.rowid FROM probe p CROSS JOIN events ev
-             WHERE (ev.micros ${BLOCK}) = p.b AND ev.job = p.job AND ev.job IS NOT NULL AND ev.charge_rid IS NULL)`,
-        )
-        .run().changes;
+      events += db.prepare(`DELETE FROM events WHERE rowid IN (${attemptEventsSql("job IN (SELECT job FROM doomed)", "ev.rowid")})`).run().changes;
       db.prepare("DELETE FROM attempts WHERE job IN (SELECT job FROM doomed)").run();
       events += db
         .prepare(

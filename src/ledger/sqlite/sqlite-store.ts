@@ -5,8 +5,9 @@ import type { LedgerQuery } from "../../core/index.js";
 import { LedgerError, messageOf } from "../../errors.js";
 import { prepareBatch } from "../ledger-batch.js";
 import { packBatch } from "../packed-batch.js";
-import { TIME_BLOCK_BITS, queryBounds, type LedgerRow, type LedgerStore, type Page } from "../ledger-store.js";
+import { queryBounds, type LedgerRow, type LedgerStore, type Page } from "../ledger-store.js";
 import { tuneConnection } from "./sqlite-connection.js";
+import { attemptEventsSql, duplicateCandidatesSql } from "./sqlite-job-events.js";
 import { migrateSqlite } from "./sqlite-migrations.js";
 import { pruneSqlite } from "./sqlite-prune.js";
 import { prepareSqliteWrite } from "./sqlite-write.js";
@@ -66,34 +67,15 @@ export function openSqliteStore(file: string, options: SqliteLedgerOptions = {})
        AND NOT EXISTS (SELECT 1 FROM attempts b WHERE b.job = a.job AND ${FILTER_B} AND (b.start, b.attempt) < (a.start, a.attempt))
      ORDER BY a.start, a.job, a.attempt LIMIT @limit`,
   );
-  const block = `>> ${TIME_BLOCK_BITS}`;
-  // A job's attempt events lie between its attempts' first and last times: one probe of the
-  // index by time block and job per block of that span. Charges that name a job have their own.
+  // A job's attempt events lie between its attempts' first and last times; charges that name a
+  // job have their own index.
   const eventsOfJobs = db.prepare(
-    `WITH RECURSIVE probe (job, b, e) AS (
-       SELECT job, min(start) ${block}, max(last) ${block} FROM attempts WHERE job IN ${JSON_LIST} GROUP BY job
-       UNION ALL SELECT job, b + 1, e FROM probe WHERE b < e
-     )
-     SELECT ev.micros, ev.body FROM probe p CROSS JOIN events ev
-     WHERE (ev.micros ${block}) = p.b AND ev.job = p.job AND ev.job IS NOT NULL AND ev.charge_rid IS NULL
+    `${attemptEventsSql(`job IN ${JSON_LIST}`, "ev.micros, ev.body")}
      UNION ALL
      SELECT micros, body FROM events WHERE job IN ${JSON_LIST} AND job IS NOT NULL AND charge_rid IS NOT NULL`,
   );
   const chargesOf = db.prepare(`SELECT micros, body FROM events WHERE charge_rid IN ${JSON_LIST} AND (job IS NULL OR job NOT IN ${JSON_LIST})`);
-  // Each attempt of the page with an input hash probes the blocks of the index its window
-  // covers (one lookup per block: see TIME_BLOCK_BITS), whatever the ledger's size; CROSS
-  // JOIN keeps the probes outside. An attempt with an input hash has its submission time (both
-  // come from its `submitted` event).
-  const context = db.prepare(
-    `WITH RECURSIVE probe (job, h, t, b) AS (
-       SELECT job, input_hash, sub, (sub - @window) ${block} FROM attempts
-       WHERE job IN (SELECT value FROM json_each(@jobs)) AND input_hash IS NOT NULL
-       UNION ALL SELECT job, h, t, b + 1 FROM probe WHERE b < t ${block}
-     )
-     SELECT DISTINCT c.job FROM probe p CROSS JOIN attempts c
-     WHERE (c.sub ${block}) = p.b AND c.input_hash = p.h AND c.input_hash IS NOT NULL AND c.job <> p.job AND c.sub BETWEEN p.t - @window AND p.t
-       AND NOT EXISTS (SELECT 1 FROM attempts m WHERE m.job = c.job AND ${FILTER_M})`,
-  );
+  const context = db.prepare(duplicateCandidatesSql(`NOT EXISTS (SELECT 1 FROM attempts m WHERE m.job = c.job AND ${FILTER_M})`));
   const readSnapshot = db.prepare("SELECT value FROM snapshots WHERE name = ?").pluck();
   const writeSnapshot = db.prepare("INSERT INTO snapshots (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value");
 
