@@ -170,9 +170,10 @@ export async function openPostgresStore(target: string, options: { readonly crea
       await copyRows(c, "incoming_attempts", attemptRows(events).map((a) => [a.job, a.attempt, a.provider, a.model, a.start, a.last, a.sub, a.inputHash, a.requestId]));
       await c.query(mergeAttempts);
       // The batch's time blocks: inserted only where missing, so concurrent writers of one
-      // block wait on each other once per block, not once per batch.
+      // block wait on each other once per block, not once per batch; in order, so two writers
+      // never wait on each other both ways.
       await c.query(
-        `INSERT INTO ${s}.time_blocks (b) SELECT x FROM unnest($1::bigint[]) x WHERE NOT EXISTS (SELECT 1 FROM ${s}.time_blocks WHERE b = x) ON CONFLICT DO NOTHING`,
+        `INSERT INTO ${s}.time_blocks (b) SELECT x FROM unnest($1::bigint[]) x WHERE NOT EXISTS (SELECT 1 FROM ${s}.time_blocks WHERE b = x) ORDER BY x ON CONFLICT DO NOTHING`,
         [attemptBlocks(events)],
       );
       // Last, so the counter row is locked only for the moment before COMMIT.
