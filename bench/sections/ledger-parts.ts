@@ -3,7 +3,8 @@
 // indexes added one at a time, with and without the attempt index and its index by input hash
 // (and time block); and what handing a batch to the writer thread costs, packed or
 // structured-cloned. --random-job-ids: job ids as random as UUIDs (the rest of the log the same).
-//   npm run bench -- ledger-parts [--events=1000000] [--random-job-ids]
+// --grow=N: instead, N million events into one growing file, seconds per million.
+//   npm run bench -- ledger-parts [--events=1000000] [--random-job-ids] [--grow=3]
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,21 +20,46 @@ import type { BenchSection } from "../run.js";
 
 const BATCH = 10_000;
 
-/** The ledger section's workload, as prepared batches (not timed). */
-function preparedBatches(events: number, randomJobIds: boolean): LedgerBatch[] {
-  const out: LedgerBatch[] = [];
+/** The ledger section's workload, batch by batch, prepared as the store prepares them. */
+function* preparedBatchStream(events: number, randomJobIds: boolean): Generator<LedgerBatch> {
   let batch: StoredEvent[] = [];
   for (const line of generateEventLines({ events, seed: 42, jobGapMs: 3000, randomJobIds })) {
     const r = readEvent(JSON.parse(line));
     if (isEventProblem(r)) throw new Error(r.why);
     batch.push({ event: r.event, micros: r.at.micros });
     if (batch.length === BATCH) {
-      out.push(prepareBatch(batch));
+      yield prepareBatch(batch);
       batch = [];
     }
   }
-  if (batch.length > 0) out.push(prepareBatch(batch));
-  return out;
+  if (batch.length > 0) yield prepareBatch(batch);
+}
+
+/**
+ * `--grow=N`: N million events written into one growing file, the seconds of each million's
+ * writes (preparing them not timed): whether an append slows as the ledger grows.
+ */
+function growth(dir: string, millions: number, randomJobIds: boolean): void {
+  const db = freshLedger(dir, "grow", "");
+  const write = prepareSqliteWrite(db);
+  console.log(`${millions} million events into one file, batches of ${BATCH.toLocaleString("en-US")}${randomJobIds ? ", random job ids" : ""}; seconds of writes per million:\n`);
+  console.log("| million | seconds |");
+  console.log("| --- | --- |");
+  let ms = 0;
+  let n = 0;
+  let row = 0;
+  for (const b of preparedBatchStream(millions * 1_000_000, randomJobIds)) {
+    const t = performance.now();
+    write(b);
+    ms += performance.now() - t;
+    n += b.rows.length;
+    if (n >= 1_000_000) {
+      console.log(`| ${++row} | ${(ms / 1000).toFixed(2)} |`);
+      ms = 0;
+      n -= 1_000_000;
+    }
+  }
+  db.close();
 }
 
 /** A fresh ledger file set up as the store sets one up, then `adjust` run on it. */
@@ -65,7 +91,17 @@ export const section: BenchSection = {
   run(args) {
     const events = Number(args.find((a) => a.startsWith("--events="))?.slice(9) ?? 1_000_000);
     const randomJobIds = args.includes("--random-job-ids");
-    const batches = preparedBatches(events, randomJobIds);
+    const grow = args.find((a) => a.startsWith("--grow="));
+    if (grow !== undefined) {
+      const dir = mkdtempSync(join(tmpdir(), "failcost-bench-grow-"));
+      try {
+        growth(dir, Number(grow.slice(7)), randomJobIds);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      return Promise.resolve();
+    }
+    const batches = [...preparedBatchStream(events, randomJobIds)];
     const attempts = batches.reduce((n, b) => n + b.attempts.length, 0);
     const noAttempts = batches.map((b) => ({ rows: b.rows, attempts: [], blocks: [] }));
     const dir = mkdtempSync(join(tmpdir(), "failcost-bench-parts-"));
