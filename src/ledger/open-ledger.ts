@@ -7,6 +7,11 @@ export const DEFAULT_LEDGER = "failcost.db";
 export interface OpenLedgerOptions {
   /** Create it when missing (default true). Reading commands pass false. */
   readonly create?: boolean;
+  /**
+   * Told before a ledger of an older schema version is upgraded in place, so a command can
+   * say why it pauses (a large ledger takes a while, once).
+   */
+  readonly onUpgrade?: (from: number, to: number) => void;
 }
 
 /** True when the target names a PostgreSQL database rather than an SQLite file. */

@@ -4,9 +4,11 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
 import type { CliIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import type { Report } from "../../src/core/index.js";
+import { migrateSqlite, SQLITE_SCHEMA_VERSION } from "../../src/ledger/sqlite/sqlite-migrations.js";
 import { tempDir, withoutReadCounts, writeJsonl } from "./ledger-fixtures.js";
 import { LATE_CHARGE, SCENARIO_POLICY_FILES, scenarioEvents } from "./ledger-scenario.js";
 
@@ -101,6 +103,20 @@ describe("failcost ledger", () => {
     assert.equal(JSON.parse((await cli(dir, "ledger", "stats", "--json")).stdout).events, 27);
     const json = JSON.parse((await cli(dir, "ledger", "prune", "--before", "2026-11-02", "--json")).stdout);
     assert.deepEqual(json, { ledger: "failcost.db", before: "2026-11-02T00:00:00.000Z", events: 0, jobs: 0 });
+  });
+
+  it("says so while it upgrades an older ledger, once", async () => {
+    const dir = workspace();
+    const old = new Database(join(dir, "old.db"));
+    migrateSqlite(old, join(dir, "old.db"), 3);
+    old.close();
+    const first = await cli(dir, "ledger", "stats", "--db", "old.db", "--json");
+    assert.equal(first.code, 0);
+    assert.equal(first.stderr, `upgrading the ledger old.db from schema version 3 to ${SQLITE_SCHEMA_VERSION} (once; a large ledger takes a while)\n`);
+    const again = await cli(dir, "ledger", "stats", "--db", "old.db", "--json");
+    assert.equal(again.stderr, "");
+    const fresh = await cli(dir, "ingest", "--db", "new.db", "logs/a.jsonl");
+    assert.doesNotMatch(fresh.stderr, /upgrading/);
   });
 
   it("refuses what makes no sense", async () => {

@@ -74,8 +74,10 @@ describe("PostgreSQL ledger", { skip }, () => {
       }
       await c.query(`UPDATE "${schema}".ledger_meta SET value = $1 WHERE key = 'events'`, [values.length]);
     });
-    const ledger = await openLedger(url);
+    const told: [number, number][] = [];
+    const ledger = await openLedger(url, { onUpgrade: (from, to) => told.push([from, to]) });
     try {
+      assert.deepEqual(told, [[1, POSTGRES_SCHEMA_VERSION]]);
       const policies = scenarioPolicies();
       const day = { policies, sinceMicros: Date.parse("2026-11-02T00:00:00Z") * 1000, untilMicros: Date.parse("2026-11-03T00:00:00Z") * 1000 };
       const report = await auditLedger(ledger, day);
@@ -88,6 +90,10 @@ describe("PostgreSQL ledger", { skip }, () => {
     }
     const version = await withPgClient(async (c) => (await c.query<{ version: number }>(`SELECT version FROM "${schema}".ledger_schema`)).rows[0]!.version);
     assert.equal(version, POSTGRES_SCHEMA_VERSION);
+    // Up to date: nothing to tell.
+    const again = await openLedger(url, { onUpgrade: (from, to) => told.push([from, to]) });
+    await again.close();
+    assert.equal(told.length, 1);
   });
 
   it("refuses a schema from a newer failcost, a missing ledger when reading, and names the server without its password", async () => {

@@ -8,6 +8,7 @@ import { parseCount } from "../options.js";
 import { compactCount, createProgressLine } from "../progress.js";
 import { probeFile } from "../../sources/read-lines.js";
 import { givenFiles } from "../given-files.js";
+import { upgradeNotice } from "../upgrade-notice.js";
 
 /** The ingest command's options, as parsed. */
 export interface IngestCommandOptions {
@@ -48,7 +49,7 @@ export async function ingest(args: unknown[], raw: Record<string, unknown>, io: 
   const { paths, nameOf } = givenFiles(io.cwd, files);
   // Every file must be readable before a ledger is created: a typo makes no empty ledger.
   for (const p of paths) await probeFile(p, nameOf(p));
-  const ledger = await openLedger(target);
+  const ledger = await openLedger(target, { onUpgrade: upgradeNotice(io, display) });
   let result: IngestResult;
   try {
     result = await ingestFiles(

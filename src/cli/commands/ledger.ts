@@ -4,6 +4,7 @@ import { resolveLedgerTarget } from "../../ledger/ledger-target.js";
 import { openLedger } from "../../ledger/open-ledger.js";
 import type { CliIo } from "../io.js";
 import { parseWhen } from "../options.js";
+import { upgradeNotice } from "../upgrade-notice.js";
 
 /** The ledger command's options, as parsed. */
 export interface LedgerCommandOptions {
@@ -44,7 +45,7 @@ export async function ledger(args: unknown[], raw: Record<string, unknown>, io: 
   if (action === "prune" && before === undefined) throw new UsageError("ledger prune needs --before DATE, e.g. --before 2026-01-01");
   if (action === "stats" && before !== undefined) throw new UsageError("--before is for ledger prune");
   const { target, display } = resolveLedgerTarget(opts.db, io.cwd, io.env);
-  const opened = await openLedger(target, { create: false });
+  const opened = await openLedger(target, { create: false, onUpgrade: upgradeNotice(io, display) });
   try {
     if (action === "stats") {
       const s = await opened.stats();

@@ -15,6 +15,7 @@ import { createLedgerWebhookHandler } from "../../guard/ledger-webhook-handler.j
 import type { CliIo } from "../io.js";
 import { parseAmount, parseCount } from "../options.js";
 import { resolvePolicies } from "../resolve-policies.js";
+import { upgradeNotice } from "../upgrade-notice.js";
 
 /** The serve command's options, as parsed. */
 export interface ServeCommandOptions {
@@ -64,7 +65,7 @@ export async function startServing(raw: Record<string, unknown>, io: CliIo, extr
   const wanted = opts.token ?? io.env.FAILCOST_DASHBOARD_TOKEN;
   if (wanted !== undefined && wanted.length < 16) throw new UsageError("--token: use at least 16 characters (or leave it out and one is made for you)");
   const token = wanted ?? (isLocalHost(host) ? undefined : randomBytes(18).toString("base64url"));
-  const ledger = await openLedger(target, { create: false });
+  const ledger = await openLedger(target, { create: false, onUpgrade: upgradeNotice(io, display) });
   let server: DashboardServer | undefined;
   try {
     // Each provider's verified webhooks land in the ledger, found by request id (guard/ledger-webhook-handler).

@@ -66,8 +66,9 @@ export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.length;
  * Brings the schema to `target` (default: the latest), all steps in one transaction under an
  * advisory lock, so processes opening the ledger at once upgrade it once. Refuses a schema
  * written by a newer failcost, and (unless `create`) a schema that holds no ledger.
+ * `onUpgrade` is told first when an existing ledger is upgraded.
  */
-export async function migratePostgres(client: pg.ClientBase, schema: string, display: string, target = POSTGRES_SCHEMA_VERSION, create = true): Promise<void> {
+export async function migratePostgres(client: pg.ClientBase, schema: string, display: string, target = POSTGRES_SCHEMA_VERSION, create = true, onUpgrade?: (from: number, to: number) => void): Promise<void> {
   const q = `"${schema}"`;
   const current = async (): Promise<number | undefined> => {
     // Fails while the schema does not exist yet: then it needs every step.
@@ -77,6 +78,7 @@ export async function migratePostgres(client: pg.ClientBase, schema: string, dis
   const version = await current();
   if (version === target) return;
   if (version === undefined && !create) throw new LedgerError(`no ledger in schema ${schema} of ${display} (run failcost ingest first)`, display);
+  if (version !== undefined && version > 0 && version < target) onUpgrade?.(version, target);
   for (let attempt = 1; ; attempt++) {
     try {
       await upgrade(client, schema, display, target);

@@ -1,6 +1,7 @@
 import pg from "pg";
 import type { LedgerQuery, StoredEvent } from "../../core/index.js";
 import { LedgerError, messageOf } from "../../errors.js";
+import type { OpenLedgerOptions } from "../open-ledger.js";
 import { eventRow, type EventRow } from "../event-row.js";
 import { attemptBlocks, attemptRows } from "../ledger-batch.js";
 import { TIME_BLOCK_BITS, queryBounds, type LedgerRow, type LedgerStore, type Page } from "../ledger-store.js";
@@ -49,7 +50,7 @@ function eventsCopyText(events: readonly StoredEvent[], from: number, to: number
  * identity, so concurrent writers of overlapping files add each event once; rows are merged in
  * identity order, and a deadlock or serialization failure retries the whole transaction.
  */
-export async function openPostgresStore(target: string, options: { readonly create?: boolean } = {}): Promise<LedgerStore> {
+export async function openPostgresStore(target: string, options: OpenLedgerOptions = {}): Promise<LedgerStore> {
   const { connectionString, schema, display } = parsePostgresTarget(target);
   const pool = new pg.Pool({ connectionString, max: 4, application_name: "failcost" });
   pool.on("error", () => {
@@ -70,7 +71,7 @@ export async function openPostgresStore(target: string, options: { readonly crea
   try {
     const client = await pool.connect();
     try {
-      await migratePostgres(client, schema, display, undefined, options.create !== false);
+      await migratePostgres(client, schema, display, undefined, options.create !== false, options.onUpgrade);
     } finally {
       client.release();
     }

@@ -83,9 +83,9 @@ export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;
 /**
  * Brings the file to `target` (default: the latest version), each step in its own transaction,
  * so a crash mid-upgrade leaves the file at the last completed step. Refuses a file written by a
- * newer failcost.
+ * newer failcost. `onUpgrade` is told first when an existing ledger is upgraded.
  */
-export function migrateSqlite(db: Database.Database, file: string, target = SQLITE_SCHEMA_VERSION): void {
+export function migrateSqlite(db: Database.Database, file: string, target = SQLITE_SCHEMA_VERSION, onUpgrade?: (from: number, to: number) => void): void {
   const step = db.transaction((): boolean => {
     // Read inside the write lock: another process may have upgraded the file meanwhile.
     const version = db.pragma("user_version", { simple: true }) as number;
@@ -102,7 +102,9 @@ export function migrateSqlite(db: Database.Database, file: string, target = SQLI
     return true;
   });
   // Up to date: no write lock needed (a reader opening the ledger never waits for a writer).
-  if ((db.pragma("user_version", { simple: true }) as number) === target) return;
+  const found = db.pragma("user_version", { simple: true }) as number;
+  if (found === target) return;
+  if (found > 0 && found < target) onUpgrade?.(found, target);
   while (step.immediate()) {
     // one step per transaction
   }

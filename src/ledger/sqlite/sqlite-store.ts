@@ -23,6 +23,8 @@ export interface SqliteLedgerOptions {
    * guard's few events) are written here, where a round trip would cost more than it saves.
    */
   readonly writerThreadEvents?: number;
+  /** See OpenLedgerOptions.onUpgrade. */
+  readonly onUpgrade?: (from: number, to: number) => void;
 }
 
 /** See SqliteLedgerOptions.writerThreadEvents. */
@@ -47,7 +49,7 @@ function open(file: string, options: SqliteLedgerOptions): Database.Database {
     throw new LedgerError(`cannot open the ledger ${file}: ${messageOf(e)}`, file);
   }
   try {
-    migrateSqlite(db, file);
+    migrateSqlite(db, file, undefined, options.onUpgrade);
   } catch (e) {
     db.close();
     if (e instanceof LedgerError) throw e;
