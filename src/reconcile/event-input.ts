@@ -25,13 +25,16 @@ export type FileEventVisitor = (
   origin: LineOrigin,
 ) => void;
 
-type OpenLedger = (target: string, options?: { create?: boolean }) => Promise<Ledger> | Ledger;
+type OpenLedger = (target: string, options?: { create?: boolean; onUpgrade?: UpgradeNotice }) => Promise<Ledger> | Ledger;
+
+/** Told before a ledger of an older schema is upgraded in place (see OpenLedgerOptions). */
+export type UpgradeNotice = (from: number, to: number) => void;
 
 // The ledger adapters are built beside this module; until a build has them, `--db` says so.
 const LEDGER_MODULES = ["../ledger/index.js", "../ledger/open-ledger.js"];
 
 /** Opens the ledger at `target`: a file path (SQLite) or a `postgres://` URL. */
-export async function openLedgerAt(target: string, cwd: string): Promise<Ledger> {
+export async function openLedgerAt(target: string, cwd: string, onUpgrade?: UpgradeNotice): Promise<Ledger> {
   const where = /^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? target : resolve(cwd, target);
   for (const spec of LEDGER_MODULES) {
     let mod: { openLedger?: OpenLedger };
@@ -43,7 +46,7 @@ export async function openLedgerAt(target: string, cwd: string): Promise<Ledger>
       throw e;
     }
     // Reading commands never create a ledger: a mistyped path is an error, not an empty ledger.
-    if (mod.openLedger) return await mod.openLedger(where, { create: false });
+    if (mod.openLedger) return await mod.openLedger(where, { create: false, ...(onUpgrade ? { onUpgrade } : {}) });
   }
   throw new UsageError("--db: this build of failcost has no ledger adapters; read event files with --events instead");
 }
@@ -84,6 +87,7 @@ export interface AuditInputOptions {
   readonly audit?: Omit<AuditOptions, "policies">;
   /** Keep the ledger open (for writing back); the caller closes it. */
   readonly keepLedgerOpen?: boolean;
+  readonly onUpgrade?: UpgradeNotice;
 }
 
 /** An audit of the input, finished: the report, the policies used, and the ledger if kept open. */
@@ -109,7 +113,7 @@ export function ledgerQuery(a: Pick<AuditOptions, "sinceMicros" | "untilMicros" 
  */
 export async function auditInput(input: EventInput, options: AuditInputOptions, visit?: AttemptVisitor): Promise<AuditedInput> {
   const { policies } = await resolvePolicies(options.policies ? [...options.policies] : undefined, input.events ?? [], options.cwd);
-  const ledger = input.db !== undefined ? await openLedgerAt(input.db, options.cwd) : undefined;
+  const ledger = input.db !== undefined ? await openLedgerAt(input.db, options.cwd, options.onUpgrade) : undefined;
   try {
     const a = options.audit ?? {};
     let report: Report;

@@ -117,6 +117,13 @@ describe("failcost ledger", () => {
     assert.equal(again.stderr, "");
     const fresh = await cli(dir, "ingest", "--db", "new.db", "logs/a.jsonl");
     assert.doesNotMatch(fresh.stderr, /upgrading/);
+    // Every command that reads a ledger says it, export among them.
+    const other = new Database(join(dir, "other.db"));
+    migrateSqlite(other, join(dir, "other.db"), 3);
+    other.close();
+    const exported = await cli(dir, "export", "events", "--db", "other.db");
+    assert.equal(exported.code, 0);
+    assert.match(exported.stderr, /^upgrading the ledger other\.db from schema version 3/);
   });
 
   it("refuses what makes no sense", async () => {

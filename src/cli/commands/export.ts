@@ -8,6 +8,7 @@ import { createOutputFile } from "../../report/focus/output-file.js";
 import { selectFileEvents } from "../../reconcile/select-events.js";
 import type { CliIo } from "../io.js";
 import { VERSION } from "../version.js";
+import { upgradeNotice } from "../upgrade-notice.js";
 
 /** The export command's options, as parsed. */
 export interface ExportCommandOptions extends InputCommandOptions {
@@ -46,7 +47,7 @@ async function exportFocus(input: EventInput, opts: ExportCommandOptions, io: Cl
   await toOutput(opts.out, io, async (sink) => {
     // Created on the first row, so nothing reaches stdout before the policies and input are read.
     let writer: ReturnType<typeof createFocusCsvWriter> | undefined;
-    const { report } = await auditInput(input, { cwd: io.cwd, ...(opts.policies ? { policies: opts.policies } : {}), audit }, (attempts, scale, cur) => {
+    const { report } = await auditInput(input, { cwd: io.cwd, ...(opts.policies ? { policies: opts.policies } : {}), audit, ...(input.db !== undefined ? { onUpgrade: upgradeNotice(io, input.db) } : {}) }, (attempts, scale, cur) => {
       writer ??= createFocusCsvWriter(sink);
       for (const a of attempts) writer.add(focusRow(a, { scale, currency: cur, ...(opts.account !== undefined ? { account: opts.account } : {}) }));
     });
@@ -74,7 +75,7 @@ async function exportEvents(input: EventInput, opts: ExportCommandOptions, io: C
       sink(`${JSON.stringify(e)}\n`);
     };
     if (input.db !== undefined) {
-      const ledger = await openLedgerAt(input.db, io.cwd);
+      const ledger = await openLedgerAt(input.db, io.cwd, upgradeNotice(io, input.db));
       try {
         await ledger.scan(ledgerQuery(audit), (e) => line(e.event));
       } finally {

@@ -7,6 +7,7 @@ import { renderForecast } from "../../report/forecast-text.js";
 import { EXTRA_SNAPSHOTS } from "../../server/ledger-snapshots.js";
 import type { CliIo } from "../io.js";
 import { parseCount } from "../options.js";
+import { upgradeNotice } from "../upgrade-notice.js";
 
 /** The forecast command's options, as parsed. */
 export interface ForecastCommandOptions extends InputCommandOptions {
@@ -35,7 +36,7 @@ export async function forecastCommand(_args: unknown[], raw: Record<string, unkn
   const seed = opts.seed ?? String(randomInt(1, 2 ** 31));
   const collector = createTrialCollector(createPrng(`${seed}/trial`));
   let currency = "USD";
-  const { policies, ledger } = await auditInput(input, { cwd: io.cwd, ...(opts.policies ? { policies: opts.policies } : {}), audit, keepLedgerOpen: true }, (attempts, scale, cur) => {
+  const { policies, ledger } = await auditInput(input, { cwd: io.cwd, ...(opts.policies ? { policies: opts.policies } : {}), audit, keepLedgerOpen: true, ...(input.db !== undefined ? { onUpgrade: upgradeNotice(io, input.db) } : {}) }, (attempts, scale, cur) => {
     currency = cur;
     collector.add(attempts, scale);
   });

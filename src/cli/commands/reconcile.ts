@@ -13,6 +13,7 @@ import { formatMoney } from "../../report/money-text.js";
 import { renderReconcile } from "../../report/reconcile-text.js";
 import { EXTRA_SNAPSHOTS } from "../../server/ledger-snapshots.js";
 import type { CliIo } from "../io.js";
+import { upgradeNotice } from "../upgrade-notice.js";
 
 /** The reconcile command's options, as parsed. */
 export interface ReconcileCommandOptions extends InputCommandOptions {
@@ -81,7 +82,7 @@ export async function reconcile(_args: unknown[], raw: Record<string, unknown>, 
   // The whole ledger is audited: a bill's request id may belong to any attempt.
   const { report, ledger } = await auditInput(
     input,
-    { cwd: io.cwd, ...(opts.policies ? { policies: opts.policies } : {}), audit: { ...(audit.duplicateWindowSeconds !== undefined ? { duplicateWindowSeconds: audit.duplicateWindowSeconds } : {}) }, keepLedgerOpen: true },
+    { cwd: io.cwd, ...(opts.policies ? { policies: opts.policies } : {}), audit: { ...(audit.duplicateWindowSeconds !== undefined ? { duplicateWindowSeconds: audit.duplicateWindowSeconds } : {}) }, keepLedgerOpen: true, ...(input.db !== undefined ? { onUpgrade: upgradeNotice(io, input.db) } : {}) },
     reconciler.visit,
   );
   try {
