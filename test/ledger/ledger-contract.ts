@@ -208,15 +208,26 @@ export function ledgerContract(name: string, make: MakeLedger): void {
           { ...acme, job: "oldmulti", request_id: "ro", ts: "2026-11-01T03:00:00Z", type: "polled" },
           { ...acme, job: "oldmulti", request_id: "ro", ts: "2026-11-01T06:00:00Z", type: "completed", outcome: "failed" },
         ];
+        const jobsOf = (lines: string[]): string[] => [...new Set(lines.map((l) => (JSON.parse(l.slice(l.indexOf(" ") + 1)) as { job: string }).job))].sort();
         await ledger.append(values.map(stored));
         assert.deepEqual((await ledger.jobEvents("wide")).map((e) => e.event.type), ["submitted", "completed"]);
-        const jobsOf = (lines: string[]): string[] => [...new Set(lines.map((l) => (JSON.parse(l.slice(l.indexOf(" ") + 1)) as { job: string }).job))].sort();
+        // Blocks before and after the epoch (negative times): the same blocks here as in the database.
+        const epoch = [
+          { ...acme, job: "epoch", ts: "1969-12-31T22:00:00Z", type: "submitted", input_hash: "e" },
+          { ...acme, job: "epoch", request_id: "re", ts: "1970-01-01T03:00:00Z", type: "completed", outcome: "succeeded" },
+        ];
+        await ledger.append(epoch.map(stored));
+        assert.deepEqual((await ledger.jobEvents("epoch")).map((e) => e.event.ts), ["1969-12-31T22:00:00Z", "1970-01-01T03:00:00Z"]);
+        await ledger.append([stored({ ...acme, job: "epoch2", ts: "1970-01-01T00:30:00Z", type: "submitted", input_hash: "e" })]);
+        const early = { sinceMicros: us("1970-01-01T00:00:00Z"), untilMicros: us("1970-01-01T01:00:00Z"), duplicateWindowMicros: 3 * 3600e6 };
+        assert.deepEqual(jobsOf(await scanAll(ledger, early)), ["epoch", "epoch2"]);
         const range = { sinceMicros: us("2026-11-05T01:30:00Z"), untilMicros: us("2026-11-05T02:30:00Z") };
         assert.deepEqual(jobsOf(await scanAll(ledger, { ...range, duplicateWindowMicros: 600e6 })), ["wdup"]);
         // wide was submitted (as far as the log says) 37 years before wdup, with the same input.
         assert.deepEqual(jobsOf(await scanAll(ledger, { ...range, duplicateWindowMicros: 40 * 366 * 86_400e6 })), ["wdup", "wide"]);
         assert.deepEqual(jobsOf(await scanAll(ledger, { ...range, duplicateWindowMicros: Number.MAX_VALUE })), ["wdup", "wide"]);
-        assert.deepEqual(await ledger.prune(us("2026-11-03T00:00:00Z")), { events: 3, jobs: 1 });
+        // oldmulti, epoch and epoch2 end before the date.
+        assert.deepEqual(await ledger.prune(us("2026-11-03T00:00:00Z")), { events: 6, jobs: 3 });
         assert.deepEqual(await ledger.jobEvents("oldmulti"), []);
         assert.equal((await ledger.jobEvents("keepme")).length, 3, "its charge names it and comes after the date");
         assert.equal((await ledger.stats()).events, values.length - 3);
