@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import type { CliIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
+import { upgradeNotice } from "../../src/cli/upgrade-notice.js";
 import type { Report } from "../../src/core/index.js";
 import { migrateSqlite, SQLITE_SCHEMA_VERSION } from "../../src/ledger/sqlite/sqlite-migrations.js";
 import { tempDir, withoutReadCounts, writeJsonl } from "./ledger-fixtures.js";
@@ -124,6 +125,13 @@ describe("failcost ledger", () => {
     const exported = await cli(dir, "export", "events", "--db", "other.db");
     assert.equal(exported.code, 0);
     assert.match(exported.stderr, /^upgrading the ledger other\.db from schema version 3/);
+  });
+
+  it("names a PostgreSQL ledger it upgrades without its password", () => {
+    let stderr = "";
+    upgradeNotice({ stderr: { write: (t: string) => (stderr += t) }, cwd: "/", env: {} }, "postgres://app:s3cret@db.example:5432/prod?schema=x")(3, 4);
+    assert.match(stderr, /^upgrading the ledger postgres:\/\/app:\*\*\*@db\.example:5432\/prod\?schema=x from schema version 3 to 4/);
+    assert.doesNotMatch(stderr, /s3cret/);
   });
 
   it("refuses what makes no sense", async () => {
