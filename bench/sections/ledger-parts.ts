@@ -103,7 +103,7 @@ export const section: BenchSection = {
     }
     const batches = [...preparedBatchStream(events, randomJobIds)];
     const attempts = batches.reduce((n, b) => n + b.attempts.length, 0);
-    const noAttempts = batches.map((b) => ({ rows: b.rows, attempts: [], blocks: [] }));
+    const noAttempts = batches.map((b) => ({ rows: b.rows, attempts: [] }));
     const dir = mkdtempSync(join(tmpdir(), "failcost-bench-parts-"));
     try {
       console.log(`${events.toLocaleString("en-US")} events, ${attempts.toLocaleString("en-US")} attempts, batches of ${BATCH.toLocaleString("en-US")}${randomJobIds ? ", random job ids" : ""}; seconds on one thread, each case a fresh file:\n`);

@@ -1,6 +1,5 @@
 import type { AttemptEvent, StoredEvent } from "../core/index.js";
 import { eventRow, type EventRow } from "./event-row.js";
-import { timeBlock } from "./ledger-store.js";
 
 /**
  * What the ledger indexes about one attempt, so a scan finds jobs by time, provider and model
@@ -30,8 +29,6 @@ export interface LedgerBatch {
   readonly rows: EventRow[];
   /** Merged with min/max, so writing them again with rows already known changes nothing. */
   readonly attempts: AttemptRow[];
-  /** The time blocks of its attempt events (see TIME_BLOCK_BITS), each once. */
-  readonly blocks: number[];
 }
 
 const minText = (a: string | null, b: string | null | undefined): string | null => (b === undefined || b === null ? a : a === null || b < a ? b : a);
@@ -53,21 +50,7 @@ function merge(a: AttemptRow, s: StoredEvent): void {
 export function prepareBatch(events: readonly StoredEvent[]): LedgerBatch {
   const rows: EventRow[] = new Array<EventRow>(events.length);
   for (let i = 0; i < events.length; i++) rows[i] = eventRow(events[i]!);
-  return { rows, attempts: attemptRows(events), blocks: attemptBlocks(events) };
-}
-
-/** The time blocks of the attempt events among `events` (charges have none), each once. */
-export function attemptBlocks(events: readonly StoredEvent[]): number[] {
-  const blocks: number[] = [];
-  let last = Number.NaN;
-  for (let i = 0; i < events.length; i++) {
-    const s = events[i]!;
-    if (s.event.type === "charged") continue;
-    const b = timeBlock(s.micros);
-    if (b !== last && !blocks.includes(b)) blocks.push(b);
-    last = b;
-  }
-  return blocks;
+  return { rows, attempts: attemptRows(events) };
 }
 
 /** The per-attempt summaries of events, merged per attempt (charges have none). */

@@ -51,13 +51,8 @@ export function queryBounds(q: LedgerQuery): { since: number; until: number; pro
 /**
  * Both ledgers' indexes with random keys (attempts by input hash, events by job; schema version
  * 4) are ordered first by the time shifted right by this many bits (blocks of about 72 minutes),
- * so appends touch only their last blocks. The `time_blocks` table lists every block that holds
- * an attempt event: a lookup probes those of them its time span covers, however wide the span.
+ * so appends touch only their last blocks. The `time_blocks` table (kept by a trigger) lists
+ * every block that holds an attempt event: a lookup probes those its time span covers.
  * The migrations write the number itself; it never changes.
  */
 export const TIME_BLOCK_BITS = 32;
-
-/** The time block of an instant (µs), as the databases' `micros >> 32` computes it. */
-export function timeBlock(micros: number): number {
-  return Math.floor(micros / 2 ** TIME_BLOCK_BITS);
-}

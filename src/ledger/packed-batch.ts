@@ -18,7 +18,6 @@ export interface PackedBatch {
   readonly chargeRidLength: Int32Array;
   /** Few (a handful of events each): cloned as they are. */
   readonly attempts: AttemptRow[];
-  readonly blocks: number[];
 }
 
 /** The typed arrays of a packed batch, to transfer rather than copy. */
@@ -53,7 +52,7 @@ export function packBatch(batch: LedgerBatch): PackedBatch {
       chargeRids += r.chargeRid;
     }
   }
-  return { micros, hash, bodies, jobs, jobLength, chargeRids, chargeRidLength, attempts: batch.attempts, blocks: batch.blocks };
+  return { micros, hash, bodies, jobs, jobLength, chargeRids, chargeRidLength, attempts: batch.attempts };
 }
 
 /** The strings of one packed column, null where the length is -1. */
@@ -79,5 +78,5 @@ export function unpackBatch(p: PackedBatch): LedgerBatch {
   const chargeRids = column(p.chargeRids, p.chargeRidLength);
   const rows = new Array<EventRow>(n);
   for (let i = 0; i < n; i++) rows[i] = { micros: p.micros[i]!, hash: p.hash[i]!, job: jobs[i]!, chargeRid: chargeRids[i]!, body: bodies[i]! };
-  return { rows, attempts: p.attempts, blocks: p.blocks };
+  return { rows, attempts: p.attempts };
 }

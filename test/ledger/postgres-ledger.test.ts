@@ -4,6 +4,7 @@ import { isLedgerError } from "../../src/errors.js";
 import { auditLedger } from "../../src/ledger/audit-ledger.js";
 import { eventRow } from "../../src/ledger/event-row.js";
 import { openLedger } from "../../src/ledger/open-ledger.js";
+import { copyText, copyTextIn } from "../../src/ledger/postgres/postgres-copy.js";
 import { migratePostgres, POSTGRES_SCHEMA_VERSION } from "../../src/ledger/postgres/postgres-migrations.js";
 import { auditFiles } from "../../src/sources/audit-files.js";
 import { ledgerContract } from "./ledger-contract.js";
@@ -58,6 +59,29 @@ describe("PostgreSQL ledger", { skip }, () => {
       assert.equal((await ledger.stats()).events, values.length);
       const policies = await examplePolicies();
       assert.deepEqual(await auditLedger(ledger, { policies }), await auditFiles([path], { policies }));
+    } finally {
+      await ledger.close();
+    }
+  });
+
+  it("finds events that a writer unaware of time blocks added (an older failcost still running)", async () => {
+    const { url, schema } = freshPgTarget();
+    await (await openLedger(url)).close();
+    const events = [
+      { provider: "acme", model: "acme/img-fast", job: "b", attempt: 1, ts: "2026-11-07T10:00:00Z", type: "submitted", input_hash: "hb" },
+      { provider: "acme", model: "acme/img-fast", job: "b", attempt: 1, request_id: "rb", ts: "2026-11-07T14:00:00Z", type: "completed", outcome: "succeeded" },
+    ].map(stored);
+    // What an older build writes: events (by COPY, and by INSERT) and the attempt index, nothing else.
+    await withPgClient(async (c) => {
+      const [first, second] = events.map((e) => eventRow(e));
+      await copyTextIn(c, `"${schema}".events (micros, hash, job, charge_rid, body)`, copyText([[first!.micros, first!.hash, first!.job, first!.chargeRid, first!.body]]));
+      await c.query(`INSERT INTO "${schema}".events (micros, hash, job, charge_rid, body) VALUES ($1, $2, $3, $4, $5)`, [second!.micros, second!.hash, second!.job, second!.chargeRid, second!.body]);
+      await c.query(`INSERT INTO "${schema}".attempts (job, attempt, provider, model, start, last, sub, input_hash, request_id) VALUES ('b', 1, 'acme', 'acme/img-fast', $1, $2, $1, 'hb', 'rb')`, [events[0]!.micros, events[1]!.micros]);
+    });
+    const ledger = await openLedger(url);
+    try {
+      assert.equal((await ledger.jobEvents("b")).length, 2);
+      assert.deepEqual(await ledger.prune(Date.parse("2026-11-08T00:00:00Z") * 1000), { events: 2, jobs: 1 });
     } finally {
       await ledger.close();
     }

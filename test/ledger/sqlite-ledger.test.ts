@@ -68,6 +68,30 @@ describe("SQLite ledger", () => {
     }
   });
 
+  it("finds events that a writer unaware of time blocks added (an older failcost still running)", async () => {
+    const file = fresh();
+    await openSqliteLedger(file).close();
+    // What an older build writes: events and the attempt index, nothing else.
+    const old = new Database(file);
+    const events = [
+      { provider: "acme", model: "acme/img-fast", job: "b", attempt: 1, ts: "2026-11-07T10:00:00Z", type: "submitted", input_hash: "hb" },
+      { provider: "acme", model: "acme/img-fast", job: "b", attempt: 1, request_id: "rb", ts: "2026-11-07T14:00:00Z", type: "completed", outcome: "succeeded" },
+    ].map(stored);
+    for (const e of events) {
+      const r = eventRow(e);
+      old.prepare("INSERT INTO events (micros, hash, job, charge_rid, body) VALUES (?, ?, ?, ?, ?)").run(r.micros, r.hash, r.job, r.chargeRid, r.body);
+    }
+    old.prepare("INSERT INTO attempts (job, attempt, provider, model, start, last, sub, input_hash, request_id) VALUES ('b', 1, 'acme', 'acme/img-fast', ?, ?, ?, 'hb', 'rb')").run(events[0]!.micros, events[1]!.micros, events[0]!.micros);
+    old.close();
+    const ledger = openSqliteLedger(file);
+    try {
+      assert.equal((await ledger.jobEvents("b")).length, 2);
+      assert.deepEqual(await ledger.prune(Date.parse("2026-11-08T00:00:00Z") * 1000), { events: 2, jobs: 1 });
+    } finally {
+      await ledger.close();
+    }
+  });
+
   it("upgrades a ledger written with schema version 1 in place", async () => {
     const file = fresh();
     const values = scenarioEvents();

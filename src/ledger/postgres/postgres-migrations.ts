@@ -49,14 +49,25 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   // 4: the indexes with random keys (input hashes, job names) ordered first by blocks of 2^32 µs
   // of the time of the event or submission (TIME_BLOCK_BITS), so an append touches their last
   // blocks, not pages all over them. Charges stay indexed by the job they name. `time_blocks`
-  // lists the blocks that hold attempt events, so a lookup over a wide span probes only those.
+  // lists the blocks that hold attempt events, so a lookup over a wide span probes only those; a
+  // trigger keeps it (once per statement: each COPY or merge), so no writer can skip it.
   `DROP INDEX $S.attempts_hash;
    CREATE INDEX attempts_input ON $S.attempts ((sub >> 32), input_hash) WHERE input_hash IS NOT NULL;
    DROP INDEX $S.events_job;
    CREATE INDEX events_job_time ON $S.events ((micros >> 32), job) WHERE job IS NOT NULL AND charge_rid IS NULL;
    CREATE INDEX events_charge_job ON $S.events (job) WHERE job IS NOT NULL AND charge_rid IS NOT NULL;
    CREATE TABLE $S.time_blocks (b bigint PRIMARY KEY);
-   INSERT INTO $S.time_blocks SELECT DISTINCT micros >> 32 FROM $S.events WHERE job IS NOT NULL AND charge_rid IS NULL;`,
+   INSERT INTO $S.time_blocks SELECT DISTINCT micros >> 32 FROM $S.events WHERE job IS NOT NULL AND charge_rid IS NULL;
+   CREATE FUNCTION $S.note_time_blocks() RETURNS trigger LANGUAGE plpgsql AS $fn$
+   BEGIN
+     INSERT INTO $S.time_blocks (b)
+       SELECT DISTINCT micros >> 32 FROM new_events n
+       WHERE job IS NOT NULL AND charge_rid IS NULL AND NOT EXISTS (SELECT 1 FROM $S.time_blocks t WHERE t.b = n.micros >> 32)
+       ORDER BY 1 ON CONFLICT DO NOTHING;
+     RETURN NULL;
+   END $fn$;
+   CREATE TRIGGER events_time_blocks AFTER INSERT ON $S.events REFERENCING NEW TABLE AS new_events
+     FOR EACH STATEMENT EXECUTE FUNCTION $S.note_time_blocks();`,
 ];
 
 /** The schema version this build writes. */

@@ -3,7 +3,7 @@ import type { LedgerQuery, StoredEvent } from "../../core/index.js";
 import { LedgerError, messageOf } from "../../errors.js";
 import type { OpenLedgerOptions } from "../open-ledger.js";
 import { eventRow, type EventRow } from "../event-row.js";
-import { attemptBlocks, attemptRows } from "../ledger-batch.js";
+import { attemptRows } from "../ledger-batch.js";
 import { TIME_BLOCK_BITS, queryBounds, type LedgerRow, type LedgerStore, type Page } from "../ledger-store.js";
 import { attemptEventsSql } from "./postgres-job-events.js";
 import { copyRows, copyText, copyTextIn, startCopyIn } from "./postgres-copy.js";
@@ -170,13 +170,6 @@ export async function openPostgresStore(target: string, options: OpenLedgerOptio
       if (added === 0) return 0;
       await copyRows(c, "incoming_attempts", attemptRows(events).map((a) => [a.job, a.attempt, a.provider, a.model, a.start, a.last, a.sub, a.inputHash, a.requestId]));
       await c.query(mergeAttempts);
-      // The batch's time blocks: inserted only where missing, so concurrent writers of one
-      // block wait on each other once per block, not once per batch; in order, so two writers
-      // never wait on each other both ways.
-      await c.query(
-        `INSERT INTO ${s}.time_blocks (b) SELECT x FROM unnest($1::bigint[]) x WHERE NOT EXISTS (SELECT 1 FROM ${s}.time_blocks WHERE b = x) ORDER BY x ON CONFLICT DO NOTHING`,
-        [attemptBlocks(events)],
-      );
       // Last, so the counter row is locked only for the moment before COMMIT.
       await c.query(`UPDATE ${s}.ledger_meta SET value = value + (CASE key WHEN 'events' THEN $1::bigint ELSE 1 END) WHERE key IN ('events', 'changes')`, [added]);
       return added;

@@ -52,7 +52,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   // all over them. Charges stay indexed by the job they name (they come late, by request id).
   // Attempts move to a rowid table (rows appended in time order) with a narrow unique index by
   // job: the only part an append of random job ids writes all over. `time_blocks` lists the
-  // blocks that hold attempt events, so a lookup over a wide span probes only those.
+  // blocks that hold attempt events, so a lookup over a wide span probes only those; a trigger
+  // keeps it, so a writer that does not know it (an older failcost still running) cannot skip it.
   `CREATE TABLE attempts_v4 (
      job TEXT NOT NULL,
      attempt INTEGER NOT NULL,
@@ -74,7 +75,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    CREATE INDEX events_job_time ON events (micros >> 32, job) WHERE job IS NOT NULL AND charge_rid IS NULL;
    CREATE INDEX events_charge_job ON events (job) WHERE job IS NOT NULL AND charge_rid IS NOT NULL;
    CREATE TABLE time_blocks (b INTEGER PRIMARY KEY);
-   INSERT INTO time_blocks SELECT DISTINCT micros >> 32 FROM events WHERE job IS NOT NULL AND charge_rid IS NULL;`,
+   INSERT INTO time_blocks SELECT DISTINCT micros >> 32 FROM events WHERE job IS NOT NULL AND charge_rid IS NULL;
+   CREATE TRIGGER events_time_block AFTER INSERT ON events WHEN new.job IS NOT NULL AND new.charge_rid IS NULL
+   BEGIN INSERT OR IGNORE INTO time_blocks (b) VALUES (new.micros >> 32); END;`,
 ];
 
 /** The schema version this build writes. */

@@ -65,14 +65,12 @@ export function prepareSqliteWrite(db: Database.Database): (batch: LedgerBatch) 
       p[at + 8] = a.requestId;
     },
   );
-  const addBlock = db.prepare("INSERT OR IGNORE INTO time_blocks (b) VALUES (?)");
   const bump = db.prepare("UPDATE ledger_meta SET value = value + ? WHERE key = ?");
   const write = db.transaction((batch: LedgerBatch): number => {
     const added = insertEvents(batch.rows);
     // A batch of known events changes nothing; otherwise merge its attempts (min/max: idempotent).
     if (added === 0) return 0;
     upsertAttempts(batch.attempts);
-    for (const b of batch.blocks) addBlock.run(b);
     bump.run(added, "events");
     bump.run(1, "changes");
     return added;
