@@ -2,7 +2,10 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { startFakeProvider } from "../../src/fake-provider/server.js";
+import { systemClock } from "../../src/guard/clock.js";
 
 async function createMany(base: string, n: number): Promise<string[]> {
   const out: string[] = [];
@@ -15,6 +18,28 @@ async function createMany(base: string, n: number): Promise<string[]> {
 }
 
 describe("the fake provider", () => {
+  it("sends a job's webhook even when its timer fires before the clock reaches the job's end", async () => {
+    // Timers may fire early by the wall clock (the event loop's time is cached, in whole ms).
+    const early = { now: () => systemClock.now(), sleep: (ms: number) => systemClock.sleep(Math.max(0, ms - 5)) };
+    const got: string[] = [];
+    const hooks = createServer((req, res) => {
+      got.push(req.url ?? "");
+      res.end("ok");
+    });
+    await new Promise<void>((r) => hooks.listen(0, "127.0.0.1", r));
+    const fake = await startFakeProvider({ clock: early, runSeconds: [0.05, 0.05], latencyMs: [0, 0] });
+    try {
+      const hook = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/hook`;
+      const res = await fetch(`${fake.urls.replicate}/models/acme/model/predictions`, { method: "POST", body: JSON.stringify({ input: { prompt: "x" }, webhook: hook }) });
+      assert.equal(res.status, 201);
+      for (let i = 0; i < 100 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(got, ["/hook"]);
+    } finally {
+      await fake.close();
+      hooks.close();
+    }
+  });
+
   it("meets the same fates and ids under the same seed, others under another", async () => {
     const rates = { rate_limit: 0.3, unavailable: 0.1, invalid_input: 0.1 };
     const [a, b, c] = await Promise.all([1, 1, 2].map((seed) => startFakeProvider({ seed, rates, latencyMs: [0, 0] })));
