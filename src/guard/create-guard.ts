@@ -58,9 +58,9 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return value;
 }
 
-function openSink(ledger: GuardOptions["ledger"]): { sink: EventSink | undefined; owned: boolean } {
+function openSink(ledger: GuardOptions["ledger"], onNotice: GuardOptions["onNotice"]): { sink: EventSink | undefined; owned: boolean } {
   if (ledger === undefined) return { sink: undefined, owned: false };
-  if (typeof ledger === "string") return { sink: ledgerFromTarget(ledger), owned: true };
+  if (typeof ledger === "string") return { sink: ledgerFromTarget(ledger, onNotice && ((from, to) => onNotice({ kind: "ledger_upgrade", from, to }))), owned: true };
   return { sink: ledger, owned: false };
 }
 
@@ -72,7 +72,7 @@ function openSink(ledger: GuardOptions["ledger"]): { sink: EventSink | undefined
  */
 export function createGuard(options: GuardOptions = {}): Guard {
   const clock = options.clock ?? systemClock;
-  const { sink, owned } = openSink(options.ledger);
+  const { sink, owned } = openSink(options.ledger, options.onNotice);
   const stats = newStats();
   const b = options.budget;
   const limits = { perJob: money("perJob", b?.perJob), perDay: money("perDay", b?.perDay), perMonth: money("perMonth", b?.perMonth) };

@@ -9,20 +9,24 @@ export interface OpenedSink extends EventSink {
   close(): Promise<void>;
 }
 
-async function open(target: string): Promise<Ledger> {
+/** Told before a ledger of an older schema is upgraded in place. */
+type OnUpgrade = (from: number, to: number) => void;
+
+async function open(target: string, onUpgrade: OnUpgrade | undefined): Promise<Ledger> {
   // The adapters are loaded only when a target is given (they bring the database drivers).
   const specifier = "../ledger/open-ledger.js";
-  const mod = (await import(specifier).catch(() => undefined)) as { openLedger?: (t: string) => Promise<Ledger> } | undefined;
+  const mod = (await import(specifier).catch(() => undefined)) as { openLedger?: (t: string, o?: { onUpgrade?: OnUpgrade }) => Promise<Ledger> } | undefined;
   if (!mod?.openLedger) throw new UsageError(`ledger target '${target}': the ledger adapters are not available in this build; pass a Ledger instance`);
-  return mod.openLedger(target);
+  return mod.openLedger(target, onUpgrade ? { onUpgrade } : {});
 }
 
 /**
  * A ledger target (a SQLite file path, `postgres://…`) opened in the background as soon as the
  * guard is made; calls wait for it, and an error opening it shows at the first append.
+ * `onUpgrade` is told first when an older ledger is upgraded (calls wait meanwhile).
  */
-export function ledgerFromTarget(target: string): OpenedSink {
-  const opening = open(target);
+export function ledgerFromTarget(target: string, onUpgrade?: OnUpgrade): OpenedSink {
+  const opening = open(target, onUpgrade);
   opening.catch(() => undefined);
   return {
     append: async (events) => (await opening).append(events),

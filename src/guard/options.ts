@@ -10,7 +10,8 @@ export type GuardNotice =
   | { readonly kind: "unpriced"; readonly provider: string; readonly model: string; readonly why: string }
   | { readonly kind: "webhook_unmatched"; readonly provider: string; readonly requestId: string }
   | { readonly kind: "record_error"; readonly message: string }
-  | { readonly kind: "cancel_failed"; readonly provider: string; readonly requestId: string; readonly message: string };
+  | { readonly kind: "cancel_failed"; readonly provider: string; readonly requestId: string; readonly message: string }
+  | { readonly kind: "ledger_upgrade"; readonly from: number; readonly to: number };
 
 /** Spending limits, exact decimal text in the policies' currency (`"50.00"`). */
 export interface BudgetOptions {

@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import type { Ledger } from "../../src/core/index.js";
 import { FAKE_POLICIES } from "../../src/fake-provider/fake-policies.js";
 import type { FakeProvider } from "../../src/fake-provider/server.js";
-import { createGuard } from "../../src/guard/index.js";
+import { createGuard, type GuardNotice } from "../../src/guard/index.js";
 import { fakeProvider } from "./helpers.js";
 
 type OpenLedger = (target: string) => Promise<Ledger>;
@@ -68,5 +68,22 @@ describe("the guard on a real ledger (SQLite)", async () => {
     const attempts = (await ledger.jobEvents("same-key")).filter((e) => e.event.type === "submitted").map((e) => (e.event as { attempt: number }).attempt);
     assert.deepEqual(attempts, [1, 2]);
     await ledger.close();
+  });
+
+  it("tells onNotice when it upgrades an older ledger it was given as a path", { skip: found?.inTree ? false : "the ledger adapters are not in this build" }, async () => {
+    const file = join(dir, "older.db");
+    const { default: Database } = await import("better-sqlite3");
+    const { migrateSqlite, SQLITE_SCHEMA_VERSION } = await import("../../src/ledger/sqlite/sqlite-migrations.js");
+    const old = new Database(file);
+    migrateSqlite(old, file, 3);
+    old.close();
+    const notices: GuardNotice[] = [];
+    const guard = createGuard({ ledger: file, policies: FAKE_POLICIES, endpoints: fake.endpoints, fetch: fake.fetch, onNotice: (n) => notices.push(n) });
+    await guard.job("upgraded", () => post(guard.fetch, fake.urls.replicate, 2000));
+    await guard.close();
+    assert.deepEqual(
+      notices.filter((n) => n.kind === "ledger_upgrade"),
+      [{ kind: "ledger_upgrade", from: 3, to: SQLITE_SCHEMA_VERSION }],
+    );
   });
 });
