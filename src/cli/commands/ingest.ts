@@ -9,6 +9,7 @@ import { compactCount, createProgressLine } from "../progress.js";
 import { probeFile } from "../../sources/read-lines.js";
 import { givenFiles } from "../given-files.js";
 import { upgradeNotice } from "../upgrade-notice.js";
+import { plural } from "../../report/words.js";
 
 /** The ingest command's options, as parsed. */
 export interface IngestCommandOptions {
@@ -20,10 +21,6 @@ export interface IngestCommandOptions {
 }
 
 const SHOWN_PROBLEMS = 50;
-
-function plural(n: number, word: string): string {
-  return `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
-}
 
 function problemLines(problems: readonly Problem[]): string {
   const lines = problems.slice(0, SHOWN_PROBLEMS).map((p) => `${p.file}:${p.line}: ${p.why}\n`);

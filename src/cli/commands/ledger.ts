@@ -5,6 +5,7 @@ import { openLedger } from "../../ledger/open-ledger.js";
 import type { CliIo } from "../io.js";
 import { parseWhen } from "../options.js";
 import { upgradeNotice } from "../upgrade-notice.js";
+import { plural } from "../../report/words.js";
 
 /** The ledger command's options, as parsed. */
 export interface LedgerCommandOptions {
@@ -25,7 +26,7 @@ function statsText(s: LedgerStats, display: string): string {
   const rows: [string, string][] = [
     ["ledger", display],
     ["events", n(s.events)],
-    ["jobs", `${n(s.jobs)} (${n(s.attempts)} attempts)`],
+    ["jobs", `${n(s.jobs)} (${plural(s.attempts, "attempt")})`],
   ];
   if (s.firstMicros !== undefined && s.lastMicros !== undefined) {
     rows.push(["from", formatInstant(s.firstMicros)], ["to", formatInstant(s.lastMicros)]);
