@@ -13,6 +13,25 @@ import { MemorySink } from "./memory-sink.js";
 
 const SECRET = `whsec_${randomBytes(24).toString("base64")}`;
 
+/** Serves `handler` on a loopback port while `use` runs with its URL, then closes it. */
+async function serving(handler: Parameters<typeof createServer>[1], use: (url: string) => Promise<void>): Promise<void> {
+  const server = createServer(handler);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  try {
+    await use(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+  } finally {
+    server.close();
+    server.closeAllConnections();
+  }
+}
+
+/** POSTs `payload` to `url` as a Standard Webhooks delivery signed with `secret`. */
+function postSigned(url: string, payload: object, secret = SECRET, id = `msg_${Math.random()}`): Promise<Response> {
+  const body = JSON.stringify(payload);
+  const ts = Math.floor(Date.now() / 1000);
+  return fetch(url, { method: "POST", headers: { "webhook-id": id, "webhook-timestamp": String(ts), "webhook-signature": signWebhook(secret, id, ts, body) }, body });
+}
+
 describe("Standard Webhooks signatures", () => {
   it("signs as Replicate's own client verifies", async () => {
     const body = JSON.stringify({ id: "abc", status: "succeeded" });
@@ -122,14 +141,6 @@ describe("the webhook receiver for a process that did not create the jobs (failc
       { event: { ...base, type: "submitted", input_hash: "sha256:ab" }, micros: (now - 60_000) * 1000 },
       { event: { ...base, type: "created", request_id: "pred-7" }, micros: (now - 60_000) * 1000 + 1 },
     ]);
-    const server = createServer(createLedgerWebhookHandler({ provider: "replicate", secret: SECRET, ledger: sink }));
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    const post = (prediction: object, secret = SECRET, id = `msg_${Math.random()}`) => {
-      const body = JSON.stringify(prediction);
-      const ts = Math.floor(Date.now() / 1000);
-      return fetch(url, { method: "POST", headers: { "webhook-id": id, "webhook-timestamp": String(ts), "webhook-signature": signWebhook(secret, id, ts, body) }, body });
-    };
     const prediction = (id: string) => ({
       id,
       model: "black-forest-labs/flux-dev",
@@ -143,10 +154,10 @@ describe("the webhook receiver for a process that did not create the jobs (failc
       metrics: { predict_time: 2.5 },
       urls: { get: `https://api.replicate.com/v1/predictions/${id}` },
     });
-    try {
-      assert.equal((await post(prediction("pred-7"))).status, 200);
-      assert.equal((await post(prediction("pred-unknown"))).status, 202);
-      assert.equal((await post(prediction("pred-7"), `whsec_${randomBytes(24).toString("base64")}`)).status, 401);
+    await serving(createLedgerWebhookHandler({ provider: "replicate", secret: SECRET, ledger: sink }), async (url) => {
+      assert.equal((await postSigned(url, prediction("pred-7"))).status, 200);
+      assert.equal((await postSigned(url, prediction("pred-unknown"))).status, 202);
+      assert.equal((await postSigned(url, prediction("pred-7"), `whsec_${randomBytes(24).toString("base64")}`)).status, 401);
       const added = sink.all().filter((e) => e.type === "webhook_delivered" || e.type === "completed");
       assert.deepEqual(
         added.map((e) => [e.type, e.job, e.attempt, e.request_id, "outcome" in e ? e.outcome : undefined, "run_seconds" in e ? e.run_seconds : undefined]),
@@ -156,29 +167,21 @@ describe("the webhook receiver for a process that did not create the jobs (failc
         ],
       );
       assert.deepEqual(sink.problems, []);
-    } finally {
-      server.close();
-      server.closeAllConnections();
-    }
+    });
   });
 
   it("reads a fal delivery that names its request only in the x-fal-request-id header", async () => {
     const sink = new MemorySink();
     const now = Date.now();
     await sink.append([{ event: { ts: new Date(now - 60_000).toISOString(), provider: "fal", model: "fal-ai/flux/dev", job: "by-header", attempt: 1, type: "created", request_id: "req-h" }, micros: (now - 60_000) * 1000 }]);
-    const server = createServer(createLedgerWebhookHandler({ provider: "fal", unsigned: true, ledger: sink }));
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    try {
-      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, { method: "POST", headers: { "x-fal-request-id": "req-h" }, body: JSON.stringify({ status: "OK", payload: { images: [{ url: "https://x/y.png" }] } }) });
+    await serving(createLedgerWebhookHandler({ provider: "fal", unsigned: true, ledger: sink }), async (url) => {
+      const res = await fetch(url, { method: "POST", headers: { "x-fal-request-id": "req-h" }, body: JSON.stringify({ status: "OK", payload: { images: [{ url: "https://x/y.png" }] } }) });
       assert.equal(res.status, 200, await res.text());
       assert.deepEqual(
         sink.all().filter((e) => e.type === "completed").map((e) => [e.job, e.request_id, "outcome" in e ? e.outcome : undefined]),
         [["by-header", "req-h", "succeeded"]],
       );
-    } finally {
-      server.close();
-      server.closeAllConnections();
-    }
+    });
   });
 
   it("keeps one outcome when two deliveries for one request arrive at once", async () => {
@@ -188,21 +191,11 @@ describe("the webhook receiver for a process that did not create the jobs (failc
     await sink.append([{ event: { ...base, type: "created", request_id: "pred-8" }, micros: (now - 60_000) * 1000 }]);
     // A slow ledger: each lookup finishes before the other delivery's events are written.
     const slow = { scan: sink.scan.bind(sink), append: async (events: readonly StoredEvent[]) => (await sleep(50), sink.append(events)) };
-    const server = createServer(createLedgerWebhookHandler({ provider: "replicate", secret: SECRET, ledger: slow }));
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    const post = (status: string, id: string) => {
-      const body = JSON.stringify({ id: "pred-8", model: "m", version: "v", status, input: {}, output: null, error: status === "failed" ? "boom" : null, metrics: {}, urls: {} });
-      const ts = Math.floor(Date.now() / 1000);
-      return fetch(url, { method: "POST", headers: { "webhook-id": id, "webhook-timestamp": String(ts), "webhook-signature": signWebhook(SECRET, id, ts, body) }, body });
-    };
-    try {
-      assert.deepEqual((await Promise.all([post("succeeded", "msg_a"), post("failed", "msg_b")])).map((r) => r.status), [200, 200]);
+    const delivery = (status: string) => ({ id: "pred-8", model: "m", version: "v", status, input: {}, output: null, error: status === "failed" ? "boom" : null, metrics: {}, urls: {} });
+    await serving(createLedgerWebhookHandler({ provider: "replicate", secret: SECRET, ledger: slow }), async (url) => {
+      assert.deepEqual((await Promise.all([postSigned(url, delivery("succeeded"), SECRET, "msg_a"), postSigned(url, delivery("failed"), SECRET, "msg_b")])).map((r) => r.status), [200, 200]);
       assert.equal(sink.all().filter((e) => e.type === "webhook_delivered").length, 2);
       assert.equal(sink.all().filter((e) => e.type === "completed").length, 1);
-    } finally {
-      server.close();
-      server.closeAllConnections();
-    }
+    });
   });
 });
