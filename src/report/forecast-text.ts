@@ -1,13 +1,14 @@
 import type { Forecast, GroupFit, Interval, StrategyForecast } from "../core/forecast/index.js";
 import { formatMoney } from "./money-text.js";
 import { table } from "./text-table.js";
+import { modelLabel } from "./model-label.js";
 
 const pct = (x: number): string => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
 const num = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(x >= 10 ? 1 : 2));
 const range = (i: Interval, f: (x: number) => string): string => `${f(i.mean)} (${f(i.low)}–${f(i.high)})`;
 
 function fitLines(f: GroupFit): string[] {
-  const name = f.model.startsWith(`${f.provider}/`) ? f.model : `${f.provider}/${f.model}`;
+  const name = modelLabel(f.provider, f.model);
   const out = [`  ${name}: ${f.jobs} jobs, ${f.attempts} attempts, ${range(f.attempts_per_job, num)} attempts a job`];
   if (f.skipped) return [...out, `    left out of the simulation: ${f.skipped}`];
   out.push(`    outcomes per attempt: ${Object.entries(f.rates).map(([c, r]) => `${c} ${range(r, pct)}`).join(", ")}`);

@@ -2,6 +2,7 @@ import { CAUSES, compareDecimal, parseDecimal, ZERO, type Breakdown, type Report
 import { formatMoney, percent } from "./money-text.js";
 import { alignDecimals, table, type Align } from "./text-table.js";
 import { CAUSE_WORDS, checklistRows, describeAnswer, plural } from "./words.js";
+import { modelKeyLabel } from "./model-label.js";
 
 /** Lines up the decimal points of column `col` (skipping `skip` header rows). */
 function alignColumn(rows: string[][], col: number, skip = 0): string[][] {
@@ -81,8 +82,7 @@ export function renderTerminalReport(report: Report, options: TerminalOptions = 
     const rows = [[label, "jobs", "attempts", "billed", "useful", "waste", "waste %"].map(dim)];
     for (const k of keys) {
       const b = record[k]!;
-      // `acme/acme/img-fast` (provider, then a model named after it) reads as `acme/img-fast`.
-      const shown = label === "model" ? k.replace(/^([^/]+)\/\1\//, "$1/") : k;
+      const shown = label === "model" ? modelKeyLabel(k) : k;
       rows.push([shown, String(b.jobs), String(b.attempts), money(b.billed), money(b.useful), money(b.waste), percent(b.waste, b.billed)]);
     }
     const aligns: Align[] = ["left", "right", "right", "right", "right", "right", "right"];

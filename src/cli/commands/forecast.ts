@@ -8,6 +8,7 @@ import { EXTRA_SNAPSHOTS } from "../../server/ledger-snapshots.js";
 import type { CliIo } from "../io.js";
 import { parseCount } from "../options.js";
 import { upgradeNotice } from "../upgrade-notice.js";
+import { modelLabel } from "../../report/model-label.js";
 
 /** The forecast command's options, as parsed. */
 export interface ForecastCommandOptions extends InputCommandOptions {
@@ -45,7 +46,7 @@ export async function forecastCommand(_args: unknown[], raw: Record<string, unkn
     const result = forecast(collector, policies, currency, { jobs, runs, strategies }, () => createPrng(seed));
     if (result.strategies.length === 0) {
       // No forecast to print: the error names each group and why it was left out.
-      const why = result.trial.map((g) => `${g.model.startsWith(`${g.provider}/`) ? g.model : `${g.provider}/${g.model}`}: ${g.skipped ?? "left out"}`);
+      const why = result.trial.map((g) => `${modelLabel(g.provider, g.model)}: ${g.skipped ?? "left out"}`);
       throw new UsageError(`nothing to simulate: no provider and model of the trial has a policy with prices (give your prices with --policies DIR; see failcost policies show PROVIDER --yaml)\n  ${why.join("\n  ")}`);
     }
     if (opts.json) io.stdout.write(`${JSON.stringify({ seed, ...result }, null, 2)}\n`);

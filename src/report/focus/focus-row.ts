@@ -1,5 +1,6 @@
 import { formatDecimal, formatUnits, type AuditedAttempt } from "../../core/index.js";
 import type { FocusRow } from "./focus-columns.js";
+import { modelLabel } from "../model-label.js";
 
 /** What every row of one export shares. */
 export interface FocusRowContext {
@@ -65,7 +66,7 @@ export function focusRow(a: AuditedAttempt, ctx: FocusRowContext): FocusRow {
   const credit = a.billed < 0n;
   const requestId = s.requestIds?.[0] ?? null;
   // Models are often named with their provider already (`acme/img-1`): name the SKU once.
-  const sku = s.model.startsWith(`${s.provider}/`) ? s.model : `${s.provider}/${s.model}`;
+  const sku = modelLabel(s.provider, s.model);
   const tags: Record<string, string> = {
     "failcost/job": s.job,
     "failcost/attempt": String(s.attempt),

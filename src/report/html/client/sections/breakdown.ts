@@ -1,5 +1,6 @@
 import type { Breakdown } from "../../../../core/index.js";
 import { percent } from "../../../money-text.js";
+import { modelKeyLabel } from "../../../model-label.js";
 import { bar, h } from "../dom.js";
 import { moneyEl, shareOf } from "../format.js";
 import { byWasteDesc } from "./causes.js";
@@ -17,7 +18,8 @@ export function breakdown(title: string, id: string, record: Readonly<Record<str
   const shown = names.slice(0, limit);
   const row = (name: string): HTMLElement => {
     const b = record[name]!;
-    const label = pick ? h("button", { type: "button", class: "link", title: `show only ${name}` }, name) : name;
+    const shown = id === "model" ? modelKeyLabel(name) : name;
+    const label = pick ? h("button", { type: "button", class: "link", title: `show only ${shown}` }, shown) : shown;
     if (pick && label instanceof HTMLButtonElement) label.addEventListener("click", () => pick(name));
     const whole = max > 0 ? Number(b.billed) / max : 0;
     return h(
