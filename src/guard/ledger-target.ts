@@ -1,6 +1,7 @@
 import type { Ledger, LedgerQuery, StoredEvent } from "../core/index.js";
 import { UsageError } from "../errors.js";
 import type { EventSink } from "./recorder.js";
+import type { UpgradeListener } from "../ledger/open-ledger.js";
 
 /** A ledger opened from a target string when first used, with the methods the guard calls. */
 export interface OpenedSink extends EventSink {
@@ -9,13 +10,10 @@ export interface OpenedSink extends EventSink {
   close(): Promise<void>;
 }
 
-/** Told before a ledger of an older schema is upgraded in place. */
-type OnUpgrade = (from: number, to: number) => void;
-
-async function open(target: string, onUpgrade: OnUpgrade | undefined): Promise<Ledger> {
+async function open(target: string, onUpgrade: UpgradeListener | undefined): Promise<Ledger> {
   // The adapters are loaded only when a target is given (they bring the database drivers).
   const specifier = "../ledger/open-ledger.js";
-  const mod = (await import(specifier).catch(() => undefined)) as { openLedger?: (t: string, o?: { onUpgrade?: OnUpgrade }) => Promise<Ledger> } | undefined;
+  const mod = (await import(specifier).catch(() => undefined)) as { openLedger?: (t: string, o?: { onUpgrade?: UpgradeListener }) => Promise<Ledger> } | undefined;
   if (!mod?.openLedger) throw new UsageError(`ledger target '${target}': the ledger adapters are not available in this build; pass a Ledger instance`);
   return mod.openLedger(target, onUpgrade ? { onUpgrade } : {});
 }
@@ -25,7 +23,7 @@ async function open(target: string, onUpgrade: OnUpgrade | undefined): Promise<L
  * guard is made; calls wait for it, and an error opening it shows at the first append.
  * `onUpgrade` is told first when an older ledger is upgraded (calls wait meanwhile).
  */
-export function ledgerFromTarget(target: string, onUpgrade?: OnUpgrade): OpenedSink {
+export function ledgerFromTarget(target: string, onUpgrade?: UpgradeListener): OpenedSink {
   const opening = open(target, onUpgrade);
   opening.catch(() => undefined);
   return {

@@ -3,6 +3,9 @@ import type { Ledger } from "../core/index.js";
 /** The default ledger: an SQLite file in the working folder. */
 export const DEFAULT_LEDGER = "failcost.db";
 
+/** Told before a ledger of an older schema version is upgraded in place (from, to). */
+export type UpgradeListener = (from: number, to: number) => void;
+
 /** How to open a ledger. */
 export interface OpenLedgerOptions {
   /** Create it when missing (default true). Reading commands pass false. */
@@ -11,7 +14,7 @@ export interface OpenLedgerOptions {
    * Told before a ledger of an older schema version is upgraded in place, so a command can
    * say why it pauses (a large ledger takes a while, once).
    */
-  readonly onUpgrade?: (from: number, to: number) => void;
+  readonly onUpgrade?: UpgradeListener;
 }
 
 /** True when the target names a PostgreSQL database rather than an SQLite file. */

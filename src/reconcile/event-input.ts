@@ -6,6 +6,7 @@ import { givenFiles } from "../cli/given-files.js";
 import { resolvePolicies } from "../cli/resolve-policies.js";
 import { messageOf, UsageError } from "../errors.js";
 import { readJsonLines } from "../sources/read-json-lines.js";
+import type { UpgradeListener } from "../ledger/open-ledger.js";
 
 /** Where a command reads events from: a ledger (`--db`), or event files (`--events`). */
 export interface EventInput {
@@ -25,16 +26,14 @@ export type FileEventVisitor = (
   origin: LineOrigin,
 ) => void;
 
-type OpenLedger = (target: string, options?: { create?: boolean; onUpgrade?: UpgradeNotice }) => Promise<Ledger> | Ledger;
+type OpenLedger = (target: string, options?: { create?: boolean; onUpgrade?: UpgradeListener }) => Promise<Ledger> | Ledger;
 
-/** Told before a ledger of an older schema is upgraded in place (see OpenLedgerOptions). */
-export type UpgradeNotice = (from: number, to: number) => void;
 
 // The ledger adapters are built beside this module; until a build has them, `--db` says so.
 const LEDGER_MODULES = ["../ledger/index.js", "../ledger/open-ledger.js"];
 
 /** Opens the ledger at `target`: a file path (SQLite) or a `postgres://` URL. */
-export async function openLedgerAt(target: string, cwd: string, onUpgrade?: UpgradeNotice): Promise<Ledger> {
+export async function openLedgerAt(target: string, cwd: string, onUpgrade?: UpgradeListener): Promise<Ledger> {
   const where = /^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? target : resolve(cwd, target);
   for (const spec of LEDGER_MODULES) {
     let mod: { openLedger?: OpenLedger };
@@ -87,7 +86,7 @@ export interface AuditInputOptions {
   readonly audit?: Omit<AuditOptions, "policies">;
   /** Keep the ledger open (for writing back); the caller closes it. */
   readonly keepLedgerOpen?: boolean;
-  readonly onUpgrade?: UpgradeNotice;
+  readonly onUpgrade?: UpgradeListener;
 }
 
 /** An audit of the input, finished: the report, the policies used, and the ledger if kept open. */

@@ -16,6 +16,7 @@ import { compactCount, createProgressLine } from "../progress.js";
 import { givenFiles } from "../given-files.js";
 import { resolvePolicies } from "../resolve-policies.js";
 import { upgradeNotice } from "../upgrade-notice.js";
+import type { UpgradeListener } from "../../ledger/open-ledger.js";
 
 /** The audit command's options, as parsed. */
 export interface AuditCommandOptions {
@@ -74,7 +75,7 @@ export async function audit(args: unknown[], raw: Record<string, unknown>, io: C
   };
   const report =
     ledger !== undefined
-      ? await auditFromLedger(ledger.target, upgradeNotice(io, ledger.display), options, (n) => progress.update(`reading the ledger: ${compactCount(n)} events`), html && { audit: html, path: resolve(io.cwd, opts.html!) })
+      ? await auditFromLedger(ledger.target, upgradeNotice(io, opts.db), options, (n) => progress.update(`reading the ledger: ${compactCount(n)} events`), html && { audit: html, path: resolve(io.cwd, opts.html!) })
       : await auditFiles(
           paths,
           {
@@ -94,7 +95,7 @@ export async function audit(args: unknown[], raw: Record<string, unknown>, io: C
   return 0;
 }
 
-async function auditFromLedger(target: string, onUpgrade: (from: number, to: number) => void, options: AuditOptions, onProgress: (events: number) => void, html?: { audit: AuditHtml; path: string }): Promise<Report> {
+async function auditFromLedger(target: string, onUpgrade: UpgradeListener, options: AuditOptions, onProgress: (events: number) => void, html?: { audit: AuditHtml; path: string }): Promise<Report> {
   const opened = await openLedger(target, { create: false, onUpgrade });
   try {
     const report = await auditLedger(opened, { ...options, onProgress });

@@ -47,7 +47,7 @@ async function exportFocus(input: EventInput, opts: ExportCommandOptions, io: Cl
   await toOutput(opts.out, io, async (sink) => {
     // Created on the first row, so nothing reaches stdout before the policies and input are read.
     let writer: ReturnType<typeof createFocusCsvWriter> | undefined;
-    const { report } = await auditInput(input, { cwd: io.cwd, ...(opts.policies ? { policies: opts.policies } : {}), audit, ...(input.db !== undefined ? { onUpgrade: upgradeNotice(io, input.db) } : {}) }, (attempts, scale, cur) => {
+    const { report } = await auditInput(input, { cwd: io.cwd, ...(opts.policies ? { policies: opts.policies } : {}), audit, onUpgrade: upgradeNotice(io, input.db) }, (attempts, scale, cur) => {
       writer ??= createFocusCsvWriter(sink);
       for (const a of attempts) writer.add(focusRow(a, { scale, currency: cur, ...(opts.account !== undefined ? { account: opts.account } : {}) }));
     });

@@ -37,7 +37,7 @@ export async function forecastCommand(_args: unknown[], raw: Record<string, unkn
   const seed = opts.seed ?? String(randomInt(1, 2 ** 31));
   const collector = createTrialCollector(createPrng(`${seed}/trial`));
   let currency = "USD";
-  const { policies, ledger } = await auditInput(input, { cwd: io.cwd, ...(opts.policies ? { policies: opts.policies } : {}), audit, keepLedgerOpen: true, ...(input.db !== undefined ? { onUpgrade: upgradeNotice(io, input.db) } : {}) }, (attempts, scale, cur) => {
+  const { policies, ledger } = await auditInput(input, { cwd: io.cwd, ...(opts.policies ? { policies: opts.policies } : {}), audit, keepLedgerOpen: true, onUpgrade: upgradeNotice(io, input.db) }, (attempts, scale, cur) => {
     currency = cur;
     collector.add(attempts, scale);
   });

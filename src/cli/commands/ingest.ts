@@ -46,7 +46,7 @@ export async function ingest(args: unknown[], raw: Record<string, unknown>, io: 
   const { paths, nameOf } = givenFiles(io.cwd, files);
   // Every file must be readable before a ledger is created: a typo makes no empty ledger.
   for (const p of paths) await probeFile(p, nameOf(p));
-  const ledger = await openLedger(target, { onUpgrade: upgradeNotice(io, display) });
+  const ledger = await openLedger(target, { onUpgrade: upgradeNotice(io, opts.db) });
   let result: IngestResult;
   try {
     result = await ingestFiles(

@@ -46,7 +46,7 @@ export async function ledger(args: unknown[], raw: Record<string, unknown>, io: 
   if (action === "prune" && before === undefined) throw new UsageError("ledger prune needs --before DATE, e.g. --before 2026-01-01");
   if (action === "stats" && before !== undefined) throw new UsageError("--before is for ledger prune");
   const { target, display } = resolveLedgerTarget(opts.db, io.cwd, io.env);
-  const opened = await openLedger(target, { create: false, onUpgrade: upgradeNotice(io, display) });
+  const opened = await openLedger(target, { create: false, onUpgrade: upgradeNotice(io, opts.db) });
   try {
     if (action === "stats") {
       const s = await opened.stats();

@@ -82,7 +82,7 @@ export async function reconcile(_args: unknown[], raw: Record<string, unknown>, 
   // The whole ledger is audited: a bill's request id may belong to any attempt.
   const { report, ledger } = await auditInput(
     input,
-    { cwd: io.cwd, ...(opts.policies ? { policies: opts.policies } : {}), audit: { ...(audit.duplicateWindowSeconds !== undefined ? { duplicateWindowSeconds: audit.duplicateWindowSeconds } : {}) }, keepLedgerOpen: true, ...(input.db !== undefined ? { onUpgrade: upgradeNotice(io, input.db) } : {}) },
+    { cwd: io.cwd, ...(opts.policies ? { policies: opts.policies } : {}), audit: { ...(audit.duplicateWindowSeconds !== undefined ? { duplicateWindowSeconds: audit.duplicateWindowSeconds } : {}) }, keepLedgerOpen: true, onUpgrade: upgradeNotice(io, input.db) },
     reconciler.visit,
   );
   try {

@@ -65,7 +65,7 @@ export async function startServing(raw: Record<string, unknown>, io: CliIo, extr
   const wanted = opts.token ?? io.env.FAILCOST_DASHBOARD_TOKEN;
   if (wanted !== undefined && wanted.length < 16) throw new UsageError("--token: use at least 16 characters (or leave it out and one is made for you)");
   const token = wanted ?? (isLocalHost(host) ? undefined : randomBytes(18).toString("base64url"));
-  const ledger = await openLedger(target, { create: false, onUpgrade: upgradeNotice(io, display) });
+  const ledger = await openLedger(target, { create: false, onUpgrade: upgradeNotice(io, opts.db) });
   let server: DashboardServer | undefined;
   try {
     // Each provider's verified webhooks land in the ledger, found by request id (guard/ledger-webhook-handler).

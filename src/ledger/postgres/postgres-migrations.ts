@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { LedgerError } from "../../errors.js";
+import type { UpgradeListener } from "../open-ledger.js";
 
 /**
  * The PostgreSQL ledger's schema, one step per version (the same steps as the SQLite ledger's);
@@ -79,7 +80,7 @@ export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.length;
  * written by a newer failcost, and (unless `create`) a schema that holds no ledger.
  * `onUpgrade` is told first when an existing ledger is upgraded.
  */
-export async function migratePostgres(client: pg.ClientBase, schema: string, display: string, target = POSTGRES_SCHEMA_VERSION, create = true, onUpgrade?: (from: number, to: number) => void): Promise<void> {
+export async function migratePostgres(client: pg.ClientBase, schema: string, display: string, target = POSTGRES_SCHEMA_VERSION, create = true, onUpgrade?: UpgradeListener): Promise<void> {
   const q = `"${schema}"`;
   const current = async (): Promise<number | undefined> => {
     // Fails while the schema does not exist yet: then it needs every step.

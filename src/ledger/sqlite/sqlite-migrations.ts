@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { LedgerError } from "../../errors.js";
+import type { UpgradeListener } from "../open-ledger.js";
 
 /**
  * The SQLite ledger's schema, one step per version; `PRAGMA user_version` says which steps a
@@ -88,7 +89,7 @@ export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;
  * so a crash mid-upgrade leaves the file at the last completed step. Refuses a file written by a
  * newer failcost. `onUpgrade` is told first when an existing ledger is upgraded.
  */
-export function migrateSqlite(db: Database.Database, file: string, target = SQLITE_SCHEMA_VERSION, onUpgrade?: (from: number, to: number) => void): void {
+export function migrateSqlite(db: Database.Database, file: string, target = SQLITE_SCHEMA_VERSION, onUpgrade?: UpgradeListener): void {
   const step = db.transaction((): boolean => {
     // Read inside the write lock: another process may have upgraded the file meanwhile.
     const version = db.pragma("user_version", { simple: true }) as number;

@@ -12,6 +12,7 @@ import { migrateSqlite } from "./sqlite-migrations.js";
 import { pruneSqlite } from "./sqlite-prune.js";
 import { prepareSqliteWrite } from "./sqlite-write.js";
 import { startSqliteWriter, type SqliteWriter } from "./sqlite-writer.js";
+import type { UpgradeListener } from "../open-ledger.js";
 
 /** How an SQLite ledger is opened. */
 export interface SqliteLedgerOptions {
@@ -24,7 +25,7 @@ export interface SqliteLedgerOptions {
    */
   readonly writerThreadEvents?: number;
   /** See OpenLedgerOptions.onUpgrade. */
-  readonly onUpgrade?: (from: number, to: number) => void;
+  readonly onUpgrade?: UpgradeListener;
 }
 
 /** See SqliteLedgerOptions.writerThreadEvents. */
