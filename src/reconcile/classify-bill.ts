@@ -180,7 +180,9 @@ export function classify(bill: Bill, options: ReconcileOptions, g: Gathered): { 
     }
     const byTime = new Map<number, bigint>();
     for (const r of rows) {
-      const t = r.micros ?? a.at;
+      // An undated row is charged when its attempt ended, kept inside the bill's period: a later
+      // reading of this bill (or a corrected one) must find it there to replace it.
+      const t = r.micros ?? Math.min(Math.max(a.at, g.since ?? -Infinity), (g.until ?? Infinity) - 1);
       byTime.set(t, (byTime.get(t) ?? 0n) + unitsAt(r.amount, m));
     }
     if (a.chargedInPeriod === undefined) {

@@ -144,6 +144,20 @@ describe("reconcile", () => {
     assert.equal(refunded.billed, "0.0721");
   });
 
+  it("dates an undated row's charge inside the bill's period, so a corrected bill replaces it", async () => {
+    // r2 ended on 2026-11-01; this bill covers from the 2nd and its rows carry no time.
+    const dir = makeWorkspace({ "bill.csv": "request_id,amount,currency\nr2,0.015,USD\n", "fixed.csv": "request_id,amount,currency\nr2,0.016,USD\n" });
+    const period = ["--since", "2026-11-02", "--until", "2026-12-01"];
+    const first = await run(dir, "reconcile", "--events", "events.jsonl", "--invoice", "bill.csv", ...period, "--charges-out", "first.jsonl");
+    assert.equal(first.code, 0, first.stderr);
+    const written = readFileSync(join(dir, "first.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, string>);
+    assert.deepEqual(written.map((c) => [c.request_id, c.amount, c.ts]), [["r2", "0.015", "2026-11-02T00:00:00Z"]]);
+    const fixed = await run(dir, "reconcile", "--events", "events.jsonl", "first.jsonl", "--invoice", "fixed.csv", ...period, "--charges-out", "fixed.jsonl");
+    assert.equal(fixed.code, 0, fixed.stderr);
+    const delta = readFileSync(join(dir, "fixed.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, string>);
+    assert.deepEqual(delta.map((c) => [c.request_id, c.amount]), [["r2", "0.001"]]);
+  });
+
   it("writes nothing back and exits 1 when the bill has bad rows, naming line and column", async () => {
     const dir = makeWorkspace({ "bill.csv": "request_id,amount,currency\nr1,0.006,USD\nr2,0.01O,USD\n" });
     const r = await run(dir, "reconcile", "--events", "events.jsonl", "--invoice", "bill.csv", "--charges-out", "charges.jsonl");
