@@ -45,6 +45,7 @@ async function eachEvent(files: readonly string[], options: IngestOptions, onEve
         return onEvent(event!);
       },
       progress ? (read) => progress(done + read, total) : undefined,
+      name,
     );
     done += sizes[k]!;
   }

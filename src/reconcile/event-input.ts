@@ -73,7 +73,7 @@ export async function forEachFileEvent(files: readonly string[], cwd: string, vi
       if (error !== undefined) return visit({ why: error }, { file, line });
       const r = readEvent(value);
       visit(isEventProblem(r) ? { why: r.why } : { event: r.event, micros: r.at.micros, value }, { file, line });
-    });
+    }, undefined, file);
   }
 }
 

@@ -32,6 +32,7 @@ export async function feedFile(
     },
     onProgress ? (read) => onProgress(read, lines) : undefined,
     range,
+    name,
   );
 }
 

@@ -45,9 +45,9 @@ function eventOf(r: EventRecord): FailcostEvent {
  * Streams a JSON Lines event file (plain or gzip) as checked events (spec §2), exactly as
  * `JSON.parse` and `readEvent` would read each line, but through the audit's byte scanner for
  * lines of the common shape, several times faster. Fields failcost does not read are dropped.
- * Throws FileError when the file cannot be read.
+ * Throws FileError when the file cannot be read, naming it as `name` (default: the path).
  */
-export function readEvents(path: string, visit: EventLineVisitor, onProgress?: ProgressListener): Promise<number> {
+export function readEvents(path: string, visit: EventLineVisitor, onProgress?: ProgressListener, name = path): Promise<number> {
   const scanner = new LineScanner(true);
   const record = createEventRecord();
   return readLines(
@@ -64,5 +64,7 @@ export function readEvents(path: string, visit: EventLineVisitor, onProgress?: P
       return isEventProblem(e) ? visit(undefined, line, e.why) : visit({ event: e.event, micros: e.at.micros }, line, undefined);
     },
     onProgress,
+    undefined,
+    name,
   );
 }

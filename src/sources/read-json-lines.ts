@@ -23,24 +23,31 @@ export function isBlank(buf: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
+/** One line's JSON value, or why it is not JSON. */
+export function parseJsonLine(buf: Buffer, start: number, end: number): { readonly value: unknown } | { readonly notJson: string } {
+  try {
+    return { value: JSON.parse(buf.toString("utf8", start, end)) as unknown };
+  } catch (e) {
+    return { notJson: notJson(e) };
+  }
+}
+
 /**
  * Streams a JSON Lines file (plain or gzip, told by its first bytes) line by line, in constant
  * memory. Blank lines are skipped; a line that is not JSON is passed on with why.
- * Throws FileError when the file cannot be read or its gzip data is corrupt.
+ * Throws FileError when the file cannot be read or its gzip data is corrupt, naming it as
+ * `name` (default: the path).
  */
-export async function readJsonLines(path: string, visit: JsonLineVisitor, onProgress?: ProgressListener): Promise<number> {
+export async function readJsonLines(path: string, visit: JsonLineVisitor, onProgress?: ProgressListener, name = path): Promise<number> {
   return readLines(
     path,
     (buf, start, end, line) => {
       if (isBlank(buf, start, end)) return;
-      let value: unknown;
-      try {
-        value = JSON.parse(buf.toString("utf8", start, end));
-      } catch (e) {
-        return visit(undefined, line, notJson(e));
-      }
-      return visit(value, line, undefined);
+      const r = parseJsonLine(buf, start, end);
+      return "notJson" in r ? visit(undefined, line, r.notJson) : visit(r.value, line, undefined);
     },
     onProgress,
+    undefined,
+    name,
   );
 }

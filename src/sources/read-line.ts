@@ -1,5 +1,5 @@
 import type { EventRecord, LineScanner } from "./line-scanner.js";
-import { isBlank, notJson } from "./read-json-lines.js";
+import { isBlank, parseJsonLine } from "./read-json-lines.js";
 
 /** The line was scanned into the record (its fields and `at` are set). */
 export const SCANNED = Symbol("scanned");
@@ -17,9 +17,5 @@ export type LineRead = typeof SCANNED | typeof BLANK | { readonly value: unknown
 export function readLine(scanner: LineScanner, record: EventRecord, buf: Buffer, start: number, end: number): LineRead {
   if (isBlank(buf, start, end)) return BLANK;
   if (scanner.scan(buf, start, end, record) && record.at === record.at) return SCANNED;
-  try {
-    return { value: JSON.parse(buf.toString("utf8", start, end)) as unknown };
-  } catch (e) {
-    return { notJson: notJson(e) };
-  }
+  return parseJsonLine(buf, start, end);
 }

@@ -46,11 +46,12 @@ export interface LineRange {
  * unless it spans two read chunks. A UTF-8 byte order mark at the start is skipped. With a
  * `range` (plain files only), visits just the lines that start inside it, numbered from 1, so
  * ranges that tile a file visit every line exactly once.
- * Throws FileError when the file cannot be read or its gzip data is corrupt. Returns the line count.
+ * Throws FileError when the file cannot be read or its gzip data is corrupt, naming it as
+ * `name` (default: the path). Returns the line count.
  */
-export async function readLines(path: string, visit: LineVisitor, onProgress?: ProgressListener, range?: LineRange): Promise<number> {
-  const { gzip, size } = await probeFile(path);
-  if (range && gzip) throw new FileError(`cannot read part of ${path}: it is gzip`, path);
+export async function readLines(path: string, visit: LineVisitor, onProgress?: ProgressListener, range?: LineRange, name = path): Promise<number> {
+  const { gzip, size } = await probeFile(path, name);
+  if (range && gzip) throw new FileError(`cannot read part of ${name}: it is gzip`, path);
   // A range starting mid-file begins one byte early: if that byte is a newline, the range starts a line.
   const from0 = range && range.start > 0 ? range.start - 1 : 0;
   const raw = createReadStream(path, { highWaterMark: 1 << 20, start: from0 });
@@ -131,7 +132,7 @@ export async function readLines(path: string, visit: LineVisitor, onProgress?: P
     }
   } catch (e) {
     if (visitorError !== undefined) throw visitorError.error;
-    throw new FileError(`cannot read ${path}: ${gzip ? "corrupt gzip data: " : ""}${messageOf(e)}`, path);
+    throw new FileError(`cannot read ${name}: ${gzip ? "corrupt gzip data: " : ""}${messageOf(e)}`, path);
   } finally {
     if (done) stream.destroy();
   }

@@ -102,6 +102,13 @@ describe("failcost audit", () => {
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /cannot read .*missing\.jsonl: no such file/);
     assert.match(missing.stderr, /cannot read missing\.jsonl:/, "named as given");
+    // Corrupt gzip data is found while reading, after the file opened: named as given too.
+    writeFileSync(join(dir, "broken.jsonl.gz"), Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5]));
+    const broken = spawnCli(["audit", "broken.jsonl.gz"], dir);
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /cannot read broken\.jsonl\.gz: corrupt gzip data/);
+    const ingested = spawnCli(["ingest", "--db", "x.db", "broken.jsonl.gz"], dir);
+    assert.match(ingested.stderr, /cannot read broken\.jsonl\.gz: corrupt gzip data/);
     assert.equal(spawnCli(["audit"], dir).code, 2);
     assert.equal(spawnCli(["audit", "--by", "planet", "events.jsonl"], dir).code, 2);
     assert.equal(spawnCli(["audit", "--frobnicate", "events.jsonl"], dir).code, 2);
