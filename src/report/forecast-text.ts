@@ -22,7 +22,7 @@ function fitLines(f: GroupFit): string[] {
   return out;
 }
 
-/** The forecast as a person reads it: what the trial measured, then the strategies side by side. */
+/** The forecast as a person reads it: what the trial measured, then the strategies side by side (the command prints none without strategies). */
 export function renderForecast(f: Forecast, seed: string): string {
   const money = (s: string): string => formatMoney(s, f.currency);
   const band = (b: { p5: string; p95: string }): string => `${money(b.p5)} – ${money(b.p95)}`;
@@ -30,7 +30,6 @@ export function renderForecast(f: Forecast, seed: string): string {
   const out = [`Forecast of ${f.jobs.toLocaleString("en-US")} jobs from a trial of ${trialJobs.toLocaleString("en-US")} jobs, ${f.currency} (seed ${seed}, ${f.runs} runs of ${f.sample_jobs.toLocaleString("en-US")} jobs)`, "", "Trial (90% intervals)"];
   for (const g of f.trial) out.push(...fitLines(g));
   if (!f.trial_enough) out.push("", "The trial is too small to support this forecast: the bands below are wide, and may still be too narrow. See docs/forecast.md for the rule.");
-  if (f.strategies.length === 0) return `${[...out, "", "Nothing to simulate (no provider and model has a policy and a price)."].join("\n")}\n`;
   const s = f.strategies;
   const row = (label: string, cell: (x: StrategyForecast) => string): string[] => [label, ...s.map(cell)];
   const rows = [
