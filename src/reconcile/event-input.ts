@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { auditFiles } from "../sources/audit-files.js";
 import { createAudit, isEventProblem, readEvent, type AttemptVisitor, type AuditOptions, type FailcostEvent, type Ledger, type LedgerQuery, type Policy, type Report } from "../core/index.js";
-import { givenFiles } from "../cli/given-files.js";
+import { givenFiles } from "../sources/given-files.js";
 import { resolvePolicies } from "../cli/resolve-policies.js";
 import { messageOf, UsageError } from "../errors.js";
 import { readJsonLines } from "../sources/read-json-lines.js";
@@ -66,9 +66,9 @@ export function checkInput(input: EventInput, example: string, where: { readonly
 
 /** Streams every line of the event files, checked against spec §2, in file order. */
 export async function forEachFileEvent(files: readonly string[], cwd: string, visit: FileEventVisitor): Promise<void> {
-  for (const f of files) {
-    const path = resolve(cwd, f);
-    const file = f; // named as the user gave it
+  const { paths, nameOf } = givenFiles(cwd, files);
+  for (const path of paths) {
+    const file = nameOf(path);
     await readJsonLines(path, (value, line, error) => {
       if (error !== undefined) return visit({ why: error }, { file, line });
       const r = readEvent(value);

@@ -13,7 +13,7 @@ import type { CliIo } from "../io.js";
 import { useColor } from "../io.js";
 import { parseAmount, parseChoices, parseCount, parseSpan } from "../options.js";
 import { compactCount, createProgressLine } from "../progress.js";
-import { givenFiles } from "../given-files.js";
+import { givenFiles } from "../../sources/given-files.js";
 import { resolvePolicies } from "../resolve-policies.js";
 import { upgradeNotice } from "../upgrade-notice.js";
 import type { UpgradeListener } from "../../ledger/open-ledger.js";

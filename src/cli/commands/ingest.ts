@@ -7,7 +7,7 @@ import type { CliIo } from "../io.js";
 import { parseCount } from "../options.js";
 import { compactCount, createProgressLine } from "../progress.js";
 import { probeFile } from "../../sources/read-lines.js";
-import { givenFiles } from "../given-files.js";
+import { givenFiles } from "../../sources/given-files.js";
 import { upgradeNotice } from "../upgrade-notice.js";
 import { plural } from "../../report/words.js";
 
