@@ -2,6 +2,7 @@
 // failure type, cause and pattern. Used by `npm run bench` (1M and 10M events), the ledger
 // benchmarks and the examples. Run as a script:
 //   node --import tsx bench/generate-events.ts --events 1000000 --seed 1 --out events.jsonl
+//     [--job-gap-ms 250] [--random-job-ids]
 import { createWriteStream } from "node:fs";
 import { createHash } from "node:crypto";
 
@@ -225,6 +226,11 @@ function arg(name: string, fallback: string): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const result = await writeEventsFile(arg("out", "events.jsonl"), { events: Number(arg("events", "1000")), seed: Number(arg("seed", "1")) });
+  const result = await writeEventsFile(arg("out", "events.jsonl"), {
+    events: Number(arg("events", "1000")),
+    seed: Number(arg("seed", "1")),
+    jobGapMs: Number(arg("job-gap-ms", "250")),
+    randomJobIds: process.argv.includes("--random-job-ids"),
+  });
   process.stderr.write(`${result.events} events, ${result.jobs} jobs\n`);
 }

@@ -1,6 +1,6 @@
 // The ledger's figures: events/s appended into SQLite and PostgreSQL, events/s ingested from a
 // JSON Lines file, size on disk per million events, and audits of the large ledger (whole, and
-// one day of it: how many rows each reads).
+// a fifth of its time span: how many rows each reads); then appends with random job ids.
 //   npm run bench ledger                          # 1M events (bench/generate-events.ts, seed 42); PostgreSQL too when FAILCOST_TEST_PG is set
 //   npm run bench ledger -- --events=100000       # a quick run
 import { randomBytes } from "node:crypto";
