@@ -93,7 +93,10 @@ function optUnits(o: Obj, k: string): string | undefined {
   const v = o[k];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== "object" || Array.isArray(v)) return `field '${k}' must be an object of unit quantities, like {"image": 4} (got ${show(v)})`;
-  for (const [unit, q] of Object.entries(v as Obj)) {
+  // A for-in over own keys: no array of entries on the hot path (most events with units have one).
+  for (const unit in v) {
+    if (!Object.prototype.hasOwnProperty.call(v, unit)) continue;
+    const q = (v as Obj)[unit];
     if (!nonNegative(q)) return `field '${k}.${unit}' must be a number >= 0 (got ${show(q)})`;
   }
   return undefined;

@@ -77,10 +77,20 @@ function setField(r: EventRecord, index: number, v: unknown): void {
   }
 }
 
-// The fields' names differ by (length, first byte): one candidate each, checked byte by byte.
-const CANDIDATE = new Int8Array(32 * 128).fill(-1);
-for (const [i, f] of FIELDS.entries()) CANDIDATE[f.length * 128 + f.charCodeAt(0)] = i;
+// Each field's name is found by its first two bytes: one or two candidates, compared byte by byte.
+const CANDIDATES: (readonly number[] | undefined)[] = new Array<readonly number[] | undefined>(128 * 128).fill(undefined);
+for (const [i, f] of FIELDS.entries()) {
+  const k = f.charCodeAt(0) * 128 + f.charCodeAt(1);
+  CANDIDATES[k] = [...(CANDIDATES[k] ?? []), i];
+}
 const NAME_BYTES = FIELDS.map((f) => Uint8Array.from(f, (c) => c.charCodeAt(0)));
+
+/** Bytes that end or interrupt a plain string: `"`, `\\`, control characters and non-ASCII. */
+const STOP = new Uint8Array(256);
+for (let b = 0; b < 32; b++) STOP[b] = 1;
+STOP[34] = 1;
+STOP[92] = 1;
+for (let b = 128; b < 256; b++) STOP[b] = 1;
 
 const TS = 0;
 const UNITS = 10;
@@ -101,10 +111,11 @@ function latin1(buf: Uint8Array, start: number, end: number): string {
 
 const decoder = new TextDecoder("utf-8");
 
+/** A 30-bit FNV-1a hash of the bytes (small enough to stay an unboxed integer). */
 function fnv(buf: Uint8Array, start: number, end: number): number {
   let h = 2166136261;
   for (let k = start; k < end; k++) h = Math.imul(h ^ buf[k]!, 16777619);
-  return h >>> 0;
+  return (h ^ (h >>> 15)) & 0x3fffffff;
 }
 
 function sameBytes(buf: Uint8Array, start: number, end: number, text: string): boolean {
@@ -113,38 +124,23 @@ function sameBytes(buf: Uint8Array, start: number, end: number, text: string): b
   return true;
 }
 
-/** Short, repeated values (types, providers, models, unit sets) are shared instead of re-allocated. */
-class Interner {
-  private readonly buckets = new Map<number, string[]>();
-
-  get(buf: Uint8Array, start: number, end: number): string {
-    const hash = fnv(buf, start, end);
-    let list = this.buckets.get(hash);
-    if (list) {
-      for (const s of list) if (sameBytes(buf, start, end, s)) return s;
-    } else {
-      list = [];
-      this.buckets.set(hash, list);
-    }
-    const s = latin1(buf, start, end);
-    if (list.length < 8 && this.buckets.size < 4096) list.push(s);
-    return s;
-  }
-}
+const SLOTS = 1 << 14;
 
 /**
- * Values that repeat on nearby lines (a job name, a request id) are kept in a small
- * direct-mapped cache by hash, so each repeat reuses one string instead of allocating another.
+ * Strings made from ASCII bytes, kept in a direct-mapped cache by hash so equal bytes give one
+ * string instead of a new one each time. `keep` values (types, providers, models, unit sets) are
+ * shared for the whole read: a slot once filled stays; the others (job names, request ids) are
+ * replaced by the latest, as they repeat only on nearby lines.
  */
-class RecentStrings {
-  private readonly slots: (string | undefined)[] = new Array<string | undefined>(1 << 14).fill(undefined);
+class StringCache {
+  private readonly slots: (string | undefined)[] = new Array<string | undefined>(SLOTS).fill(undefined);
 
-  get(buf: Uint8Array, start: number, end: number): string {
-    const k = fnv(buf, start, end) & ((1 << 14) - 1);
+  get(buf: Uint8Array, start: number, end: number, keep: boolean): string {
+    const k = fnv(buf, start, end) & (SLOTS - 1);
     const s = this.slots[k];
     if (s !== undefined && sameBytes(buf, start, end, s)) return s;
     const fresh = latin1(buf, start, end);
-    this.slots[k] = fresh;
+    if (s === undefined || !keep) this.slots[k] = fresh;
     return fresh;
   }
 }
@@ -191,16 +187,37 @@ function numberValue(buf: Uint8Array, start: number, end: number): number {
   return Number(latin1(buf, start, end));
 }
 
+/** The field whose name (then a closing quote) starts at `ks`, or -1 if none does. */
+function knownField(buf: Uint8Array, ks: number, end: number): number {
+  const b0 = buf[ks]!;
+  const b1 = buf[ks + 1]!;
+  if (b0 >= 128 || b1 >= 128) return -1;
+  const list = CANDIDATES[b0 * 128 + b1];
+  if (list === undefined) return -1;
+  outer: for (const slot of list) {
+    const name = NAME_BYTES[slot]!;
+    const n = name.length;
+    if (ks + n >= end || buf[ks + n] !== 34) continue;
+    for (let k = 2; k < n; k++) if (buf[ks + k] !== name[k]) continue outer;
+    return slot;
+  }
+  return -1;
+}
+
 /** Reads the bytes of one event line into records, fast. */
 export class LineScanner {
   /** @param keepTs also set `ts` to its text (the ledger stores it as written); the audit needs only `at`. */
   constructor(private readonly keepTs = false) {}
 
-  private readonly interner = new Interner();
-  private readonly recent = new RecentStrings();
+  private readonly shared = new StringCache();
+  private readonly recent = new StringCache();
+  /** Each field's string value on the line before: most lines repeat the provider, model and job. */
+  private readonly previous: (string | undefined)[] = new Array<string | undefined>(FIELDS.length).fill(undefined);
   /** The record scanned last, and a bit per field the scan set in it. */
   private last: EventRecord | undefined = undefined;
   private set = 0;
+  /** A bit per field set by the line being scanned. */
+  private now = 0;
   /** Unit sets by their text, so equal units on many lines are one object. */
   private readonly unitSets = new Map<string, Record<string, number>>();
 
@@ -209,14 +226,24 @@ export class LineScanner {
    * the simple shape (the caller then uses JSON.parse); `r` is then unspecified.
    */
   scan(buf: Uint8Array, start: number, end: number, r: EventRecord): boolean {
-    // Clear only what the last line set (most lines set 8 of the 20 fields).
     if (r !== this.last) {
       clear(r);
       this.last = r;
-    } else
-      for (let m = this.set; m !== 0; m &= m - 1) setField(r, 31 - Math.clz32(m & -m), undefined);
-    this.set = 0;
+      this.set = 0;
+    }
+    this.now = 0;
     r.at = Number.NaN;
+    const ok = this.fill(buf, start, end, r);
+    // Clear only what the line before set and this one did not (most lines set the same 8 of the
+    // 20 fields); a declined line leaves `r` unspecified, with every field it may have set noted.
+    if (ok) {
+      for (let m = this.set & ~this.now; m !== 0; m &= m - 1) setField(r, 31 - Math.clz32(m & -m), undefined);
+      this.set = this.now;
+    } else this.set |= this.now;
+    return ok;
+  }
+
+  private fill(buf: Uint8Array, start: number, end: number, r: EventRecord): boolean {
     let i = start;
     while (i < end && isWs(buf[i]!)) i++;
     if (buf[i] !== 123) return false; // {
@@ -231,30 +258,21 @@ export class LineScanner {
       }
       if (buf[i] !== 34) return false; // a key
       const ks = ++i;
-      for (;;) {
-        if (i >= end) return false;
-        const c = buf[i]!;
-        if (c === 34) break;
-        if (c === 92 || c < 32) return false;
-        i++;
-      }
-      const ke = i++;
+      let slot = knownField(buf, ks, end);
+      if (slot >= 0) i += NAME_BYTES[slot]!.length;
+      else
+        for (;;) {
+          if (i >= end) return false;
+          const c = buf[i]!;
+          if (c === 34) break;
+          if (c === 92 || c < 32) return false;
+          i++;
+        }
+      i++;
       while (i < end && isWs(buf[i]!)) i++;
       if (buf[i] !== 58) return false; // :
       i++;
       while (i < end && isWs(buf[i]!)) i++;
-      const klen = ke - ks;
-      let slot = klen < 32 ? CANDIDATE[klen * 128 + (buf[ks]! & 127)]! : -1;
-      if (slot >= 0) {
-        const name = NAME_BYTES[slot]!;
-        for (let k = 1; k < klen; k++) {
-          if (buf[ks + k] !== name[k]) {
-            slot = -1;
-            break;
-          }
-        }
-        if (buf[ks]! >= 128) slot = -1;
-      }
       if (slot >= 0) {
         if ((given & (1 << slot)) !== 0) return false; // a repeated key: JSON.parse decides
         given |= 1 << slot;
@@ -265,11 +283,12 @@ export class LineScanner {
         const vs = ++i;
         let ascii = true;
         for (;;) {
+          while (i < end && STOP[buf[i]!] === 0) i++;
           if (i >= end) return false;
           const b = buf[i]!;
           if (b === 34) break;
-          if (b === 92 || b < 32) return false;
-          if (b >= 128) ascii = false;
+          if (b < 128) return false; // an escape or a control character: JSON.parse decides
+          ascii = false;
           i++;
         }
         const ve = i++;
@@ -281,9 +300,16 @@ export class LineScanner {
         }
         if (slot < 0) value = undefined;
         else if (!ascii) value = decoder.decode(buf.subarray(vs, ve));
-        else if (FIELD_KIND[slot] === SHARED_VALUE) value = this.interner.get(buf, vs, ve);
-        else if (FIELD_KIND[slot] === RECENT_VALUE) value = this.recent.get(buf, vs, ve);
-        else value = latin1(buf, vs, ve);
+        else if (FIELD_KIND[slot] === PLAIN) value = latin1(buf, vs, ve);
+        else {
+          const prev = this.previous[slot];
+          if (prev !== undefined && sameBytes(buf, vs, ve, prev)) value = prev;
+          else {
+            const fresh = FIELD_KIND[slot] === SHARED_VALUE ? this.shared.get(buf, vs, ve, true) : this.recent.get(buf, vs, ve, false);
+            this.previous[slot] = fresh;
+            value = fresh;
+          }
+        }
       } else if (c === 123) {
         if (slot !== UNITS) return false;
         const us = i;
@@ -311,7 +337,7 @@ export class LineScanner {
       }
       if (slot >= 0) {
         setField(r, slot, value);
-        this.set |= 1 << slot;
+        this.now |= 1 << slot;
       }
       seen++;
       i = skipWs(buf, i, end);
@@ -359,7 +385,7 @@ export class LineScanner {
 
   /** The units object for the text `buf[start, end)`, shared by equal texts; undefined if JSON.parse must decide. */
   private unitsOf(buf: Uint8Array, start: number, end: number): Record<string, number> | undefined {
-    const text = this.interner.get(buf, start, end);
+    const text = this.shared.get(buf, start, end, true);
     let units = this.unitSets.get(text);
     if (units === undefined) {
       const parsed = JSON.parse(text) as Record<string, number>;

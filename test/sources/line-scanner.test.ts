@@ -26,10 +26,9 @@ function render(entries: [string, unknown][], ws: string): string {
   return `{${ws}${entries.map(([k, v]) => `${JSON.stringify(k)}${ws}:${ws}${JSON.stringify(v)}`).join(`${ws},${ws}`)}${ws}}`;
 }
 
-function check(line: string): void {
+function check(line: string, scanner = new LineScanner(), r = createEventRecord()): void {
   const buf = Buffer.from(line, "utf8");
-  const r = createEventRecord();
-  const scanned = new LineScanner().scan(buf, 0, buf.length, r);
+  const scanned = scanner.scan(buf, 0, buf.length, r);
   let parsed: unknown;
   try {
     // The slow path parses the decoded bytes (a lone surrogate in `line` is not in them).
@@ -68,6 +67,30 @@ describe("LineScanner", () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it("reads each of many lines as JSON.parse does with one scanner and one record (shared strings, fields left from the line before)", () => {
+    // Values that differ in one byte, or only in length, so a cached string is never taken for another.
+    const near = fc.constantFrom("replicate", "replicatf", "replicat", "replicate2", "fal", "fbl", "job-1", "job-2", "job-12", "a", "b", "", "polled", "pollee", "é", "ü");
+    const lineArb = fc.array(fc.tuple(fc.constantFrom(...FIELDS, "x", "ty", "typ", "types", "request_idx"), fc.oneof(near, valueArb)), { maxLength: 10 });
+    fc.assert(
+      fc.property(fc.array(lineArb, { minLength: 2, maxLength: 12 }), fc.constantFrom("", " "), (lines, ws) => {
+        const scanner = new LineScanner();
+        const r = createEventRecord();
+        for (const entries of lines) check(render(entries, ws), scanner, r);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it("reads a line held in a larger buffer only up to its end", () => {
+    const line = '{"ts":"2026-11-01T10:00:00Z","type":"polled","job":"j"}';
+    const buf = Buffer.from(`${line}\n{"ts":"x"}`);
+    const r = createEventRecord();
+    assert.equal(new LineScanner().scan(buf, 0, line.length, r), true);
+    assert.equal(r.job, "j");
+    // Cut inside a key or a value: declined, never read past the end.
+    for (const cut of [3, 8, 30, line.length - 3, line.length - 1]) assert.equal(new LineScanner().scan(buf, 0, cut, createEventRecord()), false, `cut at ${cut}`);
   });
 
   it("reads a typical event line on the fast path", () => {
