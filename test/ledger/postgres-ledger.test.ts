@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import pg from "pg";
 import { isLedgerError } from "../../src/errors.js";
 import { auditLedger } from "../../src/ledger/audit-ledger.js";
 import { eventRow } from "../../src/ledger/event-row.js";
@@ -60,6 +61,43 @@ describe("PostgreSQL ledger", { skip }, () => {
       const policies = await examplePolicies();
       assert.deepEqual(await auditLedger(ledger, { policies }), await auditFiles([path], { policies }));
     } finally {
+      await ledger.close();
+    }
+  });
+
+  it("copies parts straight into the events table while they are new, and after one refused copy merges the rest of the batch", async () => {
+    const { lines } = await generatedFile(tempDir(), "known.jsonl", 12_000, 13);
+    const values = lines.map((l) => stored(JSON.parse(l) as Record<string, unknown>));
+    const first = values.slice(0, 10_000); // five parts of 2,000
+    const ledger = await openLedger(freshPgTarget().url);
+    // Counts the statements the ledger sends (the real server still runs them all).
+    const sent: string[] = [];
+    const proto = pg.Client.prototype as unknown as { query: (this: pg.Client, ...args: unknown[]) => unknown };
+    const query = proto.query;
+    proto.query = function (this: pg.Client, ...args: unknown[]) {
+      if (typeof args[0] === "string") sent.push(args[0]);
+      return query.apply(this, args);
+    };
+    const count = (sql: string): number => sent.filter((q) => q === sql).length;
+    try {
+      assert.deepEqual(await ledger.append(first), { added: 10_000, known: 0 });
+      assert.equal(count("SAVEPOINT part"), 5, "every new part copied straight in");
+      assert.equal(count("ROLLBACK TO SAVEPOINT part"), 0);
+      sent.length = 0;
+      assert.deepEqual(await ledger.append(first), { added: 0, known: 10_000 });
+      assert.equal(count("SAVEPOINT part"), 1, "one direct copy tried for a batch of known events, not one per part");
+      assert.equal(count("ROLLBACK TO SAVEPOINT part"), 1);
+      sent.length = 0;
+      // After known events the next part is merged; once one was wholly new, copies go straight in again.
+      assert.deepEqual(await ledger.append(values.slice(10_000, 11_000)), { added: 1000, known: 0 });
+      assert.equal(count("SAVEPOINT part"), 0, "merged, after a batch of known events");
+      sent.length = 0;
+      assert.deepEqual(await ledger.append(values.slice(11_000)), { added: values.length - 11_000, known: 0 });
+      assert.equal(count("SAVEPOINT part"), 1, "copied straight in again");
+      assert.equal(count("ROLLBACK TO SAVEPOINT part"), 0);
+      assert.equal((await ledger.stats()).events, values.length);
+    } finally {
+      proto.query = query;
       await ledger.close();
     }
   });
