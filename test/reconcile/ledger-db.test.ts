@@ -78,6 +78,31 @@ describe("--db", { skip: available ? false : "the ledger adapters are not in thi
     assert.equal(rec.code, 0, rec.stderr);
   });
 
+  it("stores no forecast when it has nothing to simulate, and keeps the one stored before", async () => {
+    const other = "provider: someone-else\ncurrency: USD\nsources: [\"https://example.test/billing\"]\nprices:\n  \"*\": { per_job: \"0.01\" }\nbills:\n  succeeded: [per_job]\n";
+    const dir = makeWorkspace({ "other.yaml": other });
+    await seed(`${dir}/failcost.db`);
+    const { openLedger } = (await import(LEDGER_MODULE.href)) as { openLedger: OpenLedger };
+    const stored = async (): Promise<string | undefined> => {
+      const ledger = await openLedger(`${dir}/failcost.db`);
+      try {
+        return (await ledger.readSnapshot("forecast")) ?? undefined;
+      } finally {
+        await ledger.close();
+      }
+    };
+    const none = await run(dir, "forecast", "--db", "failcost.db", "--policies", "other.yaml", "--seed", "2", "--runs", "10", "--json");
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /nothing to simulate/);
+    assert.equal(await stored(), undefined);
+    const fc = await run(dir, "forecast", "--db", "failcost.db", "--seed", "1", "--runs", "10", "--json");
+    assert.equal(fc.code, 0, fc.stderr);
+    const before = await stored();
+    assert.equal((JSON.parse(before!) as { seed: string }).seed, "1");
+    assert.equal((await run(dir, "forecast", "--db", "failcost.db", "--policies", "other.yaml", "--seed", "2", "--runs", "10")).code, 2);
+    assert.equal(await stored(), before);
+  });
+
   it("does the same on PostgreSQL", { skip: process.env.FAILCOST_TEST_PG ? false : "FAILCOST_TEST_PG is not set" }, async () => {
     const schema = `rec_${randomBytes(6).toString("hex")}`;
     const url = `${process.env.FAILCOST_TEST_PG!}${process.env.FAILCOST_TEST_PG!.includes("?") ? "&" : "?"}schema=${schema}`;
