@@ -158,6 +158,27 @@ describe("reconcile", () => {
     assert.deepEqual(delta.map((c) => [c.request_id, c.amount]), [["r2", "0.001"]]);
   });
 
+  it("takes every charge of an attempt as an undated bill's own when no period is given: read again it writes nothing, corrected it writes the difference", async () => {
+    const dir = makeWorkspace({ "bill.csv": "request_id,amount,currency\nr2,0.015,USD\n", "fixed.csv": "request_id,amount,currency\nr2,0.012,USD\n" });
+    const first = await run(dir, "reconcile", "--events", "events.jsonl", "--invoice", "bill.csv", "--json", "--charges-out", "first.jsonl");
+    assert.equal(first.code, 0, first.stderr);
+    assert.ok((JSON.parse(first.stdout) as ReconcileResult).problems.some((p) => /the bill has no dates/.test(p.why)));
+    const written = readFileSync(join(dir, "first.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, string>);
+    assert.deepEqual(written.map((c) => [c.request_id, c.amount]), [["r2", "0.015"]]);
+    const again = await run(dir, "reconcile", "--events", "events.jsonl", "first.jsonl", "--invoice", "bill.csv", "--charges-out", "again.jsonl");
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(readFileSync(join(dir, "again.jsonl"), "utf8"), "");
+    const fixed = await run(dir, "reconcile", "--events", "events.jsonl", "first.jsonl", "--invoice", "fixed.csv", "--charges-out", "fixed.jsonl");
+    assert.equal(fixed.code, 0, fixed.stderr);
+    const delta = readFileSync(join(dir, "fixed.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, string>);
+    assert.deepEqual(delta.map((c) => [c.request_id, c.amount]), [["r2", "-0.003"]]);
+    // A charge dated far from the attempt still counts: with no period, all of them are this bill's.
+    writeFileSync(join(dir, "old.jsonl"), `${JSON.stringify({ ...written[0], ts: "2025-01-15T00:00:00Z" })}\n`);
+    const old = await run(dir, "reconcile", "--events", "events.jsonl", "old.jsonl", "--invoice", "bill.csv", "--charges-out", "old-out.jsonl");
+    assert.equal(old.code, 0, old.stderr);
+    assert.equal(readFileSync(join(dir, "old-out.jsonl"), "utf8"), "");
+  });
+
   it("writes nothing back and exits 1 when the bill has bad rows, naming line and column", async () => {
     const dir = makeWorkspace({ "bill.csv": "request_id,amount,currency\nr1,0.006,USD\nr2,0.01O,USD\n" });
     const r = await run(dir, "reconcile", "--events", "events.jsonl", "--invoice", "bill.csv", "--charges-out", "charges.jsonl");
