@@ -1,8 +1,10 @@
 // The audit's speed: seeded synthetic logs of 1M and 10M events, audited by the built CLI, beside
 // a DuckDB group-by over the same file. Each command runs as a whole process under
 // /usr/bin/time (wall seconds, peak resident memory); figures are medians of --runs (default 3).
-//   npm run bench -- audit [--sizes 1000000,10000000] [--runs 3] [--threads auto,1]
-import { spawnSync } from "node:child_process";
+//   npm run bench -- audit [--sizes 1000000,10000000] [--runs 3] [--threads auto,1] [--pair]
+// --pair also runs two one-thread audits of the 1M log at once beside one alone: what a second
+// core gives two independent processes on this machine, the most threads can gain.
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { BenchSection } from "../run.js";
@@ -58,6 +60,34 @@ async function measure(n: number, threads: string, runs: number): Promise<string
   return `| ${n.toLocaleString("en-US")} | ${threads} | ${mb.toFixed(0)} | ${s.toFixed(2)} | ${Math.round(n / s).toLocaleString("en-US")} | ${peak.toFixed(0)} | ${d.toFixed(2)} | ${duckPeak.toFixed(0)} | ${(s / d).toFixed(2)} |`;
 }
 
+/** Wall seconds of one command, or of two copies started together (the later to finish). */
+async function together(cmd: string[], copies: number): Promise<number> {
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: copies }, () => new Promise<void>((resolve, reject) => {
+      const child = spawn(cmd[0]!, cmd.slice(1), { cwd: root, stdio: "ignore" });
+      child.on("error", reject);
+      child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd.join(" ")} exited with ${code}`))));
+    })),
+  );
+  return (performance.now() - started) / 1000;
+}
+
+/** One audit alone, then two at once, alternating, medians of `runs`. */
+async function pair(runs: number): Promise<void> {
+  const file = await syntheticLog(1_000_000);
+  const cmd = [process.execPath, "bin/failcost.js", "audit", "--json", "--threads", "1", "--policies", "examples/policies", file];
+  const one: number[] = [];
+  const two: number[] = [];
+  for (let k = 0; k < runs; k++) {
+    one.push(await together(cmd, 1));
+    two.push(await together(cmd, 2));
+  }
+  const a = median(one);
+  const b = median(two);
+  console.log(`\nOne-thread audits of the 1M log: one alone ${a.toFixed(2)} s; two at once ${b.toFixed(2)} s (both done): ${((2 * a) / b).toFixed(2)}× the throughput of one.`);
+}
+
 export const section: BenchSection = {
   name: "audit: events/s and peak memory, beside a DuckDB group-by",
   async run(args) {
@@ -68,5 +98,6 @@ export const section: BenchSection = {
     console.log("| events | threads | file MB | failcost s | events/s | peak MB | DuckDB s | DuckDB peak MB | failcost / DuckDB time |");
     console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for (const n of sizes) for (const threads of threadChoices) console.log(await measure(n, threads, runs));
+    if (args.includes("--pair")) await pair(runs);
   },
 };
