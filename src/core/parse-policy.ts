@@ -9,6 +9,14 @@ export interface PolicyIssue {
   readonly got?: string;
 }
 
+/** True for a `YYYY-MM-DD` text naming a day that exists (not 2026-02-30 or 2026-13-01). */
+function isCalendarDate(v: unknown): v is string {
+  if (typeof v !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
+  const [y, m, d] = v.split("-").map(Number) as [number, number, number];
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
 /** A checked policy, or everything wrong with it. */
 export type ParsePolicyResult = { readonly ok: true; readonly policy: Policy } | { readonly ok: false; readonly issues: readonly PolicyIssue[] };
 
@@ -143,7 +151,7 @@ export function parsePolicy(raw: unknown): ParsePolicyResult {
   let checked: string | undefined;
   if (raw.checked !== undefined) {
     const v = raw.checked instanceof Date ? raw.checked.toISOString().slice(0, 10) : raw.checked;
-    if (typeof v !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(v)) c.fail("checked", "a date like 2026-11-01", raw.checked);
+    if (!isCalendarDate(v)) c.fail("checked", "a real date like 2026-11-01", raw.checked);
     else checked = v;
   }
   const sources: string[] = [];
@@ -225,9 +233,9 @@ export function parsePolicy(raw: unknown): ParsePolicyResult {
           continue;
         }
         const chk = v.checked instanceof Date ? v.checked.toISOString().slice(0, 10) : v.checked;
-        if (chk !== undefined && typeof chk !== "string") c.fail(keyPath(at, "checked"), "a date like 2026-11-01", v.checked);
+        if (chk !== undefined && !isCalendarDate(chk)) c.fail(keyPath(at, "checked"), "a real date like 2026-11-01", v.checked);
         if (v.quote !== undefined && typeof v.quote !== "string") c.fail(keyPath(at, "quote"), "text", v.quote);
-        evidence[k] = { source: v.source, ...(typeof chk === "string" ? { checked: chk } : {}), ...(typeof v.quote === "string" ? { quote: v.quote } : {}) };
+        evidence[k] = { source: v.source, ...(isCalendarDate(chk) ? { checked: chk } : {}), ...(typeof v.quote === "string" ? { quote: v.quote } : {}) };
       }
     }
   }

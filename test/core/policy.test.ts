@@ -65,6 +65,15 @@ describe("policies", () => {
     assert.match(m, /acme\.yaml:9: bils: expected one of provider, currency/);
   });
 
+  it("refuses a checked date that does not exist, in the policy and in its evidence", () => {
+    const base = ["provider: acme", "currency: USD", 'sources: ["https://docs.acme.example/billing"]', 'prices: { "*": { per_job: "1" } }', "bills: { succeeded: [per_job] }"];
+    assert.match(message(() => parsePolicyText([...base, "checked: 2026-02-30"].join("\n"), "acme.yaml")), /acme\.yaml:6: checked: expected a real date like 2026-11-01, got "2026-02-30"/);
+    assert.match(message(() => parsePolicyText([...base, 'checked: "2026-13-45"'].join("\n"), "acme.yaml")), /checked: expected a real date/);
+    const evidence = [...base, "checked: 2028-02-29", "evidence:", '  bills.succeeded: { source: "https://docs.acme.example/billing", checked: 2026-11-31 }'];
+    assert.match(message(() => parsePolicyText(evidence.join("\n"), "acme.yaml")), /evidence\["bills\.succeeded"\]\.checked: expected a real date like 2026-11-01/);
+    assert.equal(parsePolicyText([...base, "checked: 2028-02-29"].join("\n"), "acme.yaml").checked, "2028-02-29");
+  });
+
   it("says where YAML itself is broken", () => {
     assert.match(message(() => parsePolicyText("provider: [acme\n", "bad.yaml")), /bad\.yaml:\d+: not valid YAML or JSON/);
   });
