@@ -140,6 +140,22 @@ describe("audit: patterns", () => {
     assert.deepEqual(audit(events).report.patterns.job_creation_charge, { count: 1, cost: "0.01" });
   });
 
+  it("an attempt with a real charge is left out of the component patterns (its polls counted, not priced)", () => {
+    const A3 = { job: "a", attempt: 3 };
+    const failed = (ref: { job: string; attempt: number }, t: number, rid: string): Record<string, unknown>[] => [
+      ev(ref, "submitted", t),
+      ev(ref, "created", t + 1, { request_id: rid }),
+      ev(ref, "polled", t + 1.5, { request_id: rid }),
+      ev(ref, "completed", t + 2, { request_id: rid, outcome: "failed", run_seconds: 1 }),
+    ];
+    const events = [...failed(A1, 0, "r1"), ...failed(A2, 3, "r2"), charged("r2", "0.7", 9), ...success(A3, 10)];
+    const { patterns } = audit(events).report;
+    // Only attempt 1 is priced from the policy: one per_job (0.01) and one second (0.001 a second).
+    assert.deepEqual(patterns.job_creation_charge, { count: 1, cost: "0.01" });
+    assert.equal(patterns.partial_processing.count, 1);
+    assert.equal(patterns.polling_excess.polls, 2);
+  });
+
   it("retry multiplication: attempts per job, p95 by nearest rank, and what the retries cost", () => {
     const events: Record<string, unknown>[] = [];
     for (let j = 0; j < 19; j++) events.push(...success({ job: `one-${j}`, attempt: 1 }, j));
