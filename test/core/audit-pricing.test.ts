@@ -20,6 +20,9 @@ describe("audit: policy branches", () => {
     const { report } = audit([...success({ job: "o", attempt: 1, provider: "other" }, 0)]);
     assert.equal(report.billed, "0");
     assert.ok(report.problems.some((p) => p.why.includes("no billing policy for provider 'other'") && p.provider === "other"));
+    // A provider spelled in capitals names no policy; the problem says which one it would have.
+    const shouted = audit([...success({ job: "s", attempt: 1, provider: "Test" }, 0)]).report;
+    assert.ok(shouted.problems.some((p) => p.why === "no billing policy for provider 'Test': 1 attempt is not priced; providers match exactly, and the policy is for 'test': write the events' provider as that"));
   });
 
   it("a model no price matches is a problem", () => {

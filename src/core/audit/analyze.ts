@@ -190,7 +190,11 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
     visit?.(audited, scales.money, currency);
   }
 
-  for (const [provider, n] of missing.policy) problems.push({ why: `no billing policy for provider '${provider}': ${attemptsAre(n)} not priced (add a policy file for it)`, provider });
+  for (const [provider, n] of missing.policy) {
+    // Policy names are lower case; an event spelling the provider otherwise names no policy.
+    const hint = policies.has(provider.toLowerCase()) ? `; providers match exactly, and the policy is for '${provider.toLowerCase()}': write the events' provider as that` : " (add a policy file for it)";
+    problems.push({ why: `no billing policy for provider '${provider}': ${attemptsAre(n)} not priced${hint}`, provider });
+  }
   for (const [provider, n] of missing.currency) problems.push({ why: `the policy for '${provider}' is in ${policies.get(provider)!.currency}, the report in ${currency}: ${attemptsAre(n)} not priced`, provider });
   for (const [key, n] of missing.price) {
     const [provider, model] = key.split("\u0000");
