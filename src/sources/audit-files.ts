@@ -13,7 +13,7 @@ export type AuditProgress = (bytesRead: number, totalBytes: number, lines: numbe
 export interface AuditFilesOptions extends AuditOptions {
   /** Threads to read with (default: `defaultThreads`, one per core up to 4 for inputs of 48 MB to 1 GiB; 1 reads in this thread). */
   readonly threads?: number;
-  /** Bytes in each worker's share of a plain file (default: the input split in four per thread, at least 8 MB). */
+  /** Bytes in each task (a byte range of a plain file) the threads take in turn (default: the input split in eight per thread, at least 4 MB). */
   readonly pieceBytes?: number;
   readonly onProgress?: AuditProgress;
   readonly visit?: AttemptVisitor;

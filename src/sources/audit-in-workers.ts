@@ -4,10 +4,13 @@ import type { AuditTask, WorkerProgress, WorkerResult } from "./audit-worker.js"
 import { feedFile } from "./feed-file.js";
 import { startWorker } from "./start-worker.js";
 
-/** Splits files into tasks: byte ranges of plain files, whole gzip files. */
+/**
+ * Splits files into tasks, largest first: byte ranges of plain files (about eight per thread,
+ * so the thread that finishes first takes more), whole gzip files.
+ */
 export function planTasks(files: readonly string[], probes: readonly { gzip: boolean; size: number }[], threads: number, name: (f: string) => string, pieceBytes?: number): AuditTask[] {
   const total = probes.reduce((a, p) => a + p.size, 0);
-  const piece = pieceBytes ?? Math.max(8 * 1024 * 1024, Math.ceil(total / (threads * 4)));
+  const piece = pieceBytes ?? Math.max(4 * 1024 * 1024, Math.ceil(total / (threads * 8)));
   const tasks: AuditTask[] = [];
   files.forEach((file, k) => {
     const { gzip, size } = probes[k]!;
@@ -17,7 +20,7 @@ export function planTasks(files: readonly string[], probes: readonly { gzip: boo
     }
     for (let start = 0; start < size; start += piece) tasks.push({ id: tasks.length, file, name: name(file), range: { start, end: Math.min(size, start + piece) }, size: Math.min(size, start + piece) - start });
   });
-  return tasks;
+  return tasks.sort((a, b) => b.size - a.size || a.id - b.id);
 }
 
 /** Renumbers a worker's problems from range-relative lines to file lines. */
@@ -31,31 +34,26 @@ function renumber(part: CollectedPart, offsets: ReadonlyMap<number, number>): Co
 }
 
 /**
- * Reads tasks on this thread and on worker threads (largest first, to the least-loaded thread),
+ * Reads tasks on this thread and on worker threads, each taking the next task from one shared
+ * counter as it finishes the last (so a thread that starts late or reads slowly takes fewer),
  * then merges every worker's partial audit into `audit`, with problem lines renumbered to
  * whole-file lines. This thread's own share goes straight into `audit`, so the merge copies
  * only the workers' shares.
  */
 export async function auditInWorkers(audit: Audit, tasks: readonly AuditTask[], threads: number, total: number, onProgress?: (read: number, total: number, lines: number) => void): Promise<void> {
-  const loads = Array.from({ length: Math.min(threads, tasks.length) }, () => ({ bytes: 0, tasks: [] as AuditTask[] }));
-  for (const t of [...tasks].sort((a, b) => b.size - a.size || a.id - b.id)) {
-    const least = loads.reduce((m, l) => (l.bytes < m.bytes ? l : m));
-    least.tasks.push(t);
-    least.bytes += t.size;
-  }
-  // This thread reads the first share itself; worker threads read the others.
   let read = 0;
   const progress = (bytes: number): void => {
     read += bytes;
     onProgress?.(read, total, 0);
   };
-  const [own, ...others] = loads;
-  const workers = others.map((load) => runWorker(load.tasks, progress));
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const workers = Array.from({ length: Math.max(0, Math.min(threads, tasks.length) - 1) }, () => runWorker(tasks, next, progress));
   // A worker may fail while this thread still reads: its error is raised below, not as an unhandled rejection.
   for (const w of workers) w.catch(() => undefined);
   const lineCount = new Map<number, number>();
   try {
-    for (const task of own?.tasks ?? []) {
+    for (let k = Atomics.add(next, 0, 1); k < tasks.length; k = Atomics.add(next, 0, 1)) {
+      const task = tasks[k]!;
       let last = 0;
       const n = await feedFile(
         audit,
@@ -70,6 +68,10 @@ export async function auditInWorkers(audit: Audit, tasks: readonly AuditTask[], 
       );
       lineCount.set(task.id, n);
     }
+  } catch (e) {
+    // No worker starts another task; each finishes the one it reads.
+    Atomics.store(next, 0, tasks.length);
+    throw e;
   } finally {
     // Settle every worker before returning or throwing, so none outlives the audit.
     await Promise.allSettled(workers);
@@ -96,10 +98,10 @@ export async function auditInWorkers(audit: Audit, tasks: readonly AuditTask[], 
   }
 }
 
-/** Runs tasks on a worker thread; resolves with its partial audit. */
-function runWorker(tasks: readonly AuditTask[], progress: (bytes: number) => void): Promise<WorkerResult> {
+/** Runs tasks on a worker thread, taking each from the shared counter `next`; resolves with its partial audit. */
+function runWorker(tasks: readonly AuditTask[], next: Int32Array, progress: (bytes: number) => void): Promise<WorkerResult> {
   return new Promise<WorkerResult>((resolve, reject) => {
-    const worker = startWorker(import.meta.url, "audit-worker", { tasks });
+    const worker = startWorker(import.meta.url, "audit-worker", { tasks, next: next.buffer });
     worker.on("message", (m: WorkerResult | WorkerProgress | { error: string; file: string }) => {
       if ("progress" in m) progress(m.progress);
       else if ("error" in m) reject(new FileError(m.error, m.file));

@@ -38,6 +38,7 @@ describe("auditFiles", () => {
 
   it("events split across files (plain and gzip) give the report one pass gives", splitRuns(1, 40));
   it("worker threads reading byte ranges give the same report", splitRuns(2, 6));
+  it("three threads taking byte ranges from one shared counter give the same report", splitRuns(3, 3));
 
   it("problems name the file and the line, also when worker threads read byte ranges", async () => {
     const dir = tmp();

@@ -180,7 +180,7 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
         }
         charged = (charged ?? 0n) + unitsAt(c.amount, scales.money);
       }
-      if (s.requestIds && s.requestIds.length > 1) problems.push({ why: `attempt ${s.attempt} of job '${s.job}' has several request ids (${[...s.requestIds].sort().join(", ")})`, provider: s.provider, job: s.job });
+      if (s.severalRequestIds) problems.push({ why: `attempt ${s.attempt} of job '${s.job}' has several request ids (${s.requestIds!.join(", ")})`, provider: s.provider, job: s.job });
       if (s.otherModels) problems.push({ why: `attempt ${s.attempt} of job '${s.job}' names several models (${[s.model, ...s.otherModels].sort().join(", ")}); priced as '${s.model}'`, provider: s.provider, job: s.job });
       audited.push(auditedAttempt(jd, priced, charged, charges));
     }

@@ -60,11 +60,11 @@ export class AttemptRow {
   readonly model: string;
   /** Other model names seen for this attempt (a conflict to report). */
   readonly otherModels: readonly string[] | undefined;
-  readonly requestIds: readonly string[] | undefined;
+  /** True when events named more than one request id for this attempt (a conflict to report). */
+  readonly severalRequestIds: boolean;
   /** Earliest time of any event about this attempt. */
   readonly start: number;
   readonly submittedAt: number | undefined;
-  readonly inputHash: string | undefined;
   readonly unitsAsked: Units | undefined;
   readonly webhookAsked: boolean;
   readonly rejectedAt: number | undefined;
@@ -87,10 +87,13 @@ export class AttemptRow {
   private readonly run: number;
   private readonly runText: string | undefined;
   private runDecimal: Decimal | undefined | null = null;
+  // Request ids and the input hash are made into strings only when asked for (most reports never ask).
+  private readonly table: AttemptTable;
+  private ids: readonly string[] | undefined | null = null;
 
   constructor(t: AttemptTable, i: number) {
     const x = t.rare.get(i);
-    const rid = t.requestIds.get(i);
+    this.table = t;
     this.index = i;
     this.job = t.jobs.name(t.jobOf[i]!);
     this.attempt = t.attempt[i]!;
@@ -99,10 +102,9 @@ export class AttemptRow {
     this.provider = t.providers[this.providerId]!;
     this.model = t.models[this.modelId]!;
     this.otherModels = x?.otherModels ? [...x.otherModels].sort() : undefined;
-    this.requestIds = rid === undefined ? undefined : x?.otherRequestIds ? [rid, ...x.otherRequestIds].sort() : [rid];
+    this.severalRequestIds = t.requestIds.has(i) && x?.otherRequestIds !== undefined && x.otherRequestIds.length > 0;
     this.start = t.start[i]!;
     this.submittedAt = time(t.submittedAt, i);
-    this.inputHash = t.inputHashes.get(i);
     this.unitsAsked = t.unitsAsked[i] === -1 ? undefined : t.unitSets[t.unitsAsked[i]!];
     this.webhookAsked = (t.flags[i]! & WEBHOOK_ASKED) !== 0;
     this.rejectedAt = x?.rejectedAt;
@@ -123,6 +125,21 @@ export class AttemptRow {
     this.outputRejectedError = failureOfCode(x?.outputRejectedError ?? 0);
     this.run = t.runSeconds[i]!;
     this.runText = x?.runText;
+  }
+
+  /** Its request ids, sorted (one unless events disagreed), or undefined before the provider gave one. */
+  get requestIds(): readonly string[] | undefined {
+    if (this.ids === null) {
+      const rid = this.table.requestIds.get(this.index);
+      const others = this.table.rare.get(this.index)?.otherRequestIds;
+      this.ids = rid === undefined ? undefined : others ? [rid, ...others].sort() : [rid];
+    }
+    return this.ids;
+  }
+
+  /** The hash of the request payload its `submitted` event gave. */
+  get inputHash(): string | undefined {
+    return this.table.inputHashes.get(this.index);
   }
 
   /** Provider-reported compute seconds, exact. */
