@@ -5,8 +5,8 @@ import { feedFile } from "./feed-file.js";
 import { startWorker } from "./start-worker.js";
 
 /**
- * Splits files into tasks, largest first: byte ranges of plain files (about eight per thread,
- * so the thread that finishes first takes more), whole gzip files.
+ * Splits files into tasks, largest first: byte ranges of plain files (eight per thread, but none
+ * under 4 MB, so the thread that finishes first takes more), whole gzip files.
  */
 export function planTasks(files: readonly string[], probes: readonly { gzip: boolean; size: number }[], threads: number, name: (f: string) => string, pieceBytes?: number): AuditTask[] {
   const total = probes.reduce((a, p) => a + p.size, 0);
@@ -34,11 +34,12 @@ function renumber(part: CollectedPart, offsets: ReadonlyMap<number, number>): Co
 }
 
 /**
- * Reads tasks on this thread and on worker threads, each taking the next task from one shared
- * counter as it finishes the last (so a thread that starts late or reads slowly takes fewer),
- * then merges every worker's partial audit into `audit`, with problem lines renumbered to
- * whole-file lines. This thread's own share goes straight into `audit`, so the merge copies
- * only the workers' shares.
+ * Reads tasks on this thread and on worker threads: each thread is given one task to start
+ * with, then takes the next from one shared counter as it finishes the last (so a thread that
+ * starts late or reads slowly takes fewer). Then merges every worker's partial audit into
+ * `audit`, with problem lines renumbered to whole-file lines. This thread's own tasks go
+ * straight into `audit`, so the merge copies only the workers'. A failure on any thread stops
+ * the others taking tasks.
  */
 export async function auditInWorkers(audit: Audit, tasks: readonly AuditTask[], threads: number, total: number, onProgress?: (read: number, total: number, lines: number) => void): Promise<void> {
   let read = 0;
@@ -46,13 +47,17 @@ export async function auditInWorkers(audit: Audit, tasks: readonly AuditTask[], 
     read += bytes;
     onProgress?.(read, total, 0);
   };
+  // Task 0 is this thread's first, task w + 1 worker w's; the counter hands out the rest.
+  const count = Math.max(1, Math.min(threads, tasks.length));
   const next = new Int32Array(new SharedArrayBuffer(4));
-  const workers = Array.from({ length: Math.max(0, Math.min(threads, tasks.length) - 1) }, () => runWorker(tasks, next, progress));
-  // A worker may fail while this thread still reads: its error is raised below, not as an unhandled rejection.
-  for (const w of workers) w.catch(() => undefined);
+  next[0] = count;
+  const stop = (): void => void Atomics.store(next, 0, tasks.length);
+  const workers = Array.from({ length: count - 1 }, (_, w) => runWorker(tasks, w + 1, next, progress));
+  // A worker may fail while this thread still reads: the others stop taking tasks, and its error is raised below.
+  for (const w of workers) w.catch(stop);
   const lineCount = new Map<number, number>();
   try {
-    for (let k = Atomics.add(next, 0, 1); k < tasks.length; k = Atomics.add(next, 0, 1)) {
+    for (let k = 0; k < tasks.length; k = Atomics.add(next, 0, 1)) {
       const task = tasks[k]!;
       let last = 0;
       const n = await feedFile(
@@ -70,7 +75,7 @@ export async function auditInWorkers(audit: Audit, tasks: readonly AuditTask[], 
     }
   } catch (e) {
     // No worker starts another task; each finishes the one it reads.
-    Atomics.store(next, 0, tasks.length);
+    stop();
     throw e;
   } finally {
     // Settle every worker before returning or throwing, so none outlives the audit.
@@ -98,10 +103,10 @@ export async function auditInWorkers(audit: Audit, tasks: readonly AuditTask[], 
   }
 }
 
-/** Runs tasks on a worker thread, taking each from the shared counter `next`; resolves with its partial audit. */
-function runWorker(tasks: readonly AuditTask[], next: Int32Array, progress: (bytes: number) => void): Promise<WorkerResult> {
+/** Runs task `first`, then tasks from the shared counter `next`, on a worker thread; resolves with its partial audit. */
+function runWorker(tasks: readonly AuditTask[], first: number, next: Int32Array, progress: (bytes: number) => void): Promise<WorkerResult> {
   return new Promise<WorkerResult>((resolve, reject) => {
-    const worker = startWorker(import.meta.url, "audit-worker", { tasks, next: next.buffer });
+    const worker = startWorker(import.meta.url, "audit-worker", { tasks, first, next: next.buffer });
     worker.on("message", (m: WorkerResult | WorkerProgress | { error: string; file: string }) => {
       if ("progress" in m) progress(m.progress);
       else if ("error" in m) reject(new FileError(m.error, m.file));

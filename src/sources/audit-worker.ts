@@ -1,6 +1,7 @@
-// A worker thread's share of an audit: takes tasks (byte ranges of the event files, or whole
-// gzip files) from a counter shared with the other threads, reads them with the fast scanner,
-// folds them into its own partial audit, and sends that back to be merged.
+// A worker thread's share of an audit: reads the task it is given, then takes tasks (byte
+// ranges of the event files, or whole gzip files) from a counter shared with the other threads.
+// It reads them with the fast scanner, folds them into its own partial audit, and sends that
+// back to be merged.
 import { parentPort, workerData } from "node:worker_threads";
 import { createAudit, type CollectedPart } from "../core/index.js";
 import { isFileError } from "../errors.js";
@@ -27,11 +28,11 @@ export interface WorkerProgress {
   readonly progress: number;
 }
 
-async function run(tasks: readonly AuditTask[], next: Int32Array): Promise<void> {
+async function run(tasks: readonly AuditTask[], first: number, next: Int32Array): Promise<void> {
   const audit = createAudit({ policies: [] });
   const lines: [number, number][] = [];
-  // The next task is the one no thread has taken yet.
-  for (let k = Atomics.add(next, 0, 1); k < tasks.length; k = Atomics.add(next, 0, 1)) {
+  // Its own first task, then each next one no thread has taken yet.
+  for (let k = first; k < tasks.length; k = Atomics.add(next, 0, 1)) {
     const task = tasks[k]!;
     let last = 0;
     const n = await feedFile(
@@ -53,8 +54,8 @@ async function run(tasks: readonly AuditTask[], next: Int32Array): Promise<void>
 }
 
 try {
-  const data = workerData as { tasks: AuditTask[]; next: SharedArrayBuffer };
-  await run(data.tasks, new Int32Array(data.next));
+  const data = workerData as { tasks: AuditTask[]; first: number; next: SharedArrayBuffer };
+  await run(data.tasks, data.first, new Int32Array(data.next));
 } catch (e) {
   // Error classes do not cross threads: send the message and file, and let the caller rethrow.
   if (isFileError(e)) parentPort!.postMessage({ error: e.message, file: e.file });

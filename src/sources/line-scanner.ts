@@ -109,7 +109,8 @@ function latin1(buf: Uint8Array, start: number, end: number): string {
   return (buf as unknown as Latin1).latin1Slice(start, end);
 }
 
-const decoder = new TextDecoder("utf-8");
+// ignoreBOM: a value that starts with U+FEFF keeps it, as JSON.parse keeps it.
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** A 30-bit FNV-1a hash of the bytes (small enough to stay an unboxed integer). */
 function fnv(buf: Uint8Array, start: number, end: number): number {
@@ -211,7 +212,7 @@ export class LineScanner {
 
   private readonly shared = new StringCache();
   private readonly recent = new StringCache();
-  /** Each field's string value on the line before: most lines repeat the provider, model and job. */
+  /** Each field's last ASCII string value, from the latest line that gave one: most lines repeat the provider, model and job. */
   private readonly previous: (string | undefined)[] = new Array<string | undefined>(FIELDS.length).fill(undefined);
   /** The record scanned last, and a bit per field the scan set in it. */
   private last: EventRecord | undefined = undefined;

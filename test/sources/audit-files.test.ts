@@ -38,7 +38,7 @@ describe("auditFiles", () => {
 
   it("events split across files (plain and gzip) give the report one pass gives", splitRuns(1, 40));
   it("worker threads reading byte ranges give the same report", splitRuns(2, 6));
-  it("three threads taking byte ranges from one shared counter give the same report", splitRuns(3, 3));
+  it("three threads (each given a first range, then taking ranges from one shared counter) give the same report", splitRuns(3, 3));
 
   it("problems name the file and the line, also when worker threads read byte ranges", async () => {
     const dir = tmp();
@@ -58,6 +58,25 @@ describe("auditFiles", () => {
       assert.ok(report.problems.every((p) => p.file === "events.jsonl"));
       assert.match(report.problems[0]!.why, /missing field 'ts'/);
       assert.match(report.problems[1]!.why, /^not JSON/);
+    }
+  });
+
+  it("every thread reads ranges and its problems are numbered as whole-file lines", async () => {
+    // A problem on every seventh line: every range, whichever thread reads it, has some.
+    const dir = tmp();
+    const good = JSON.stringify({ ts: "2026-11-01T10:00:00Z", provider: "test", model: "test/img", job: "j", attempt: 1, type: "created", request_id: "r" });
+    const lines = Array.from({ length: 700 }, (_, i) => ((i + 1) % 7 === 0 ? `{"line": ${i + 1}` : good));
+    const f = join(dir, "events.jsonl");
+    writeFileSync(f, `${lines.join("\n")}\n`);
+    const expected = Array.from({ length: 100 }, (_, k) => 7 * (k + 1));
+    for (const threads of [2, 3]) {
+      const report = await auditFiles([f], { policies, threads, pieceBytes: 2000 });
+      assert.deepEqual(
+        report.problems.map((p) => p.line),
+        expected,
+        `threads ${threads}`,
+      );
+      assert.equal(report.events, 600);
     }
   });
 

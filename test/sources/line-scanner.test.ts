@@ -10,7 +10,7 @@ const FIELDS = Object.keys(createEventRecord()).filter((k) => k !== "at") as (ke
 const valueArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.string(),
   fc.string({ unit: "grapheme" }),
-  fc.constantFrom("replicate", "completed", "2026-11-01T10:00:00Z", "2026-11-01T10:00:00.123456789+02:00", "2026-02-30T10:00:00Z", "2026-11-01T10:00:00", "a\"b", "back\\slash", "é", "line\nbreak"),
+  fc.constantFrom("replicate", "\uFEFFreplicate", "completed", "2026-11-01T10:00:00Z", "2026-11-01T10:00:00.123456789+02:00", "2026-02-30T10:00:00Z", "2026-11-01T10:00:00", "a\"b", "back\\slash", "é", "line\nbreak"),
   fc.integer(),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.constantFrom(0, -0, 1e21, 1.5e-7, 12.345678, 429),
@@ -83,7 +83,19 @@ describe("LineScanner", () => {
     );
   });
 
-  it("reads a line held in a larger buffer only up to its end", () => {
+  it("reads many distinct values through one scanner as JSON.parse does (its string caches collide and are replaced)", () => {
+    const scanner = new LineScanner();
+    const r = createEventRecord();
+    for (let i = 0; i < 60_000; i++) {
+      const line = JSON.stringify({ ts: "2026-11-01T10:00:00Z", type: i % 3 === 0 ? "polled" : `t${i % 5000}`, provider: `p${(i * 7919) % 20_000}`, model: `m${i % 40_000}`, job: `job-${i % 30_000}`, request_id: `r${(i * 31) % 50_000}`, error: `e${i}` });
+      const buf = Buffer.from(line);
+      assert.equal(scanner.scan(buf, 0, buf.length, r), true);
+      const parsed = JSON.parse(line) as Record<string, unknown>;
+      for (const f of ["type", "provider", "model", "job", "request_id", "error"] as const) if (r[f] !== parsed[f]) assert.fail(`${f}: ${String(r[f])} for ${String(parsed[f])} on line ${i}`);
+    }
+  });
+
+  it("reads a line inside a larger buffer, and declines it cut short anywhere", () => {
     const line = '{"ts":"2026-11-01T10:00:00Z","type":"polled","job":"j"}';
     const buf = Buffer.from(`${line}\n{"ts":"x"}`);
     const r = createEventRecord();
