@@ -14,6 +14,9 @@ describe("luma format", () => {
       ["Job timed out", "timeout"],
       ["Invalid keyframe image", "invalid_input"],
       ["Internal error", "other"],
+      // "generate" holds "rate": no rate limit for that.
+      ["Failed to generate video", "other"],
+      ["Rate limit exceeded, try again later", "rate_limit"],
       [undefined, "other"],
     ];
     for (const [reason, want] of reasons) assert.equal(classifyLumaReason(reason), want, String(reason));

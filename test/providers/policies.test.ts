@@ -74,7 +74,7 @@ describe("failcost policies", () => {
     assert.equal(r.code, 0, r.stderr);
     for (const q of CHECKLIST_QUESTIONS) assert.ok(r.stdout.includes(q.question), q.question);
     for (const p of SHIPPED_PROVIDERS) assert.match(r.stdout, new RegExp(`^${p} `, "m"));
-    assert.match(r.stdout, /^luma\s+no \[\d+\]/m);
+    assert.match(r.stdout, /^luma\s+no \[\d+\]\s+unknown\s+unknown\s+varies \[\d+\]/m);
     assert.match(r.stdout, /^replicate\s+unknown\s+yes \[\d+\]\s+no \[\d+\]/m);
     assert.match(r.stdout, /\[\d+\] https:\/\/docs\.lumalabs\.ai\/docs\/faq \(checked 2026-11-26\)/);
     assert.match(r.stdout, /Prices missing .*: .*replicate/);

@@ -15,7 +15,7 @@ const REASONS: readonly (readonly [RegExp, FailureType])[] = [
   [/moderat|safety|policy|not allowed|blocked/i, "invalid_input"],
   [/timed? ?out|timeout/i, "timeout"],
   [/invalid|keyframe|unsupported|must|too (long|large|short)/i, "invalid_input"],
-  [/rate|too many|concurren/i, "rate_limit"],
+  [/\brate[ _-]?limit|too many|concurren/i, "rate_limit"],
   [/credit|insufficient|payment/i, "auth"],
 ];
 
