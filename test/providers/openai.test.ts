@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { FailureType } from "../../src/core/index.js";
 import { openaiFormat } from "../../src/providers/index.js";
+import { runCli } from "../support/cli.js";
 import { goldenFacts } from "./golden.js";
 
 const err = (code: string | null, type: string, message = "m"): unknown => ({ error: { message, type, param: null, code } });
@@ -21,6 +25,10 @@ describe("openai format", () => {
       [400, err("invalid_value", "invalid_request_error"), "invalid_input"],
       [401, err("invalid_api_key", "invalid_request_error", "Incorrect API key provided"), "auth"],
       [403, err("unsupported_country_region_territory", "request_forbidden"), "auth"],
+      // No key: a 401 whose type is the generic invalid_request_error; no access to a model: 403.
+      [401, err(null, "invalid_request_error", "You didn't provide an API key."), "auth"],
+      [403, err("model_not_found", "invalid_request_error", "Project does not have access to model"), "auth"],
+      [403, err("moderation_blocked", "invalid_request_error"), "invalid_input"],
       [404, err("model_not_found", "invalid_request_error"), "invalid_input"],
       [500, err(null, "server_error", "The server had an error while processing your request."), "other"],
       [503, err(null, "server_error", "The server is overloaded."), "unavailable"],
@@ -36,6 +44,17 @@ describe("openai format", () => {
   it("names the request of an Images response by its x-request-id header", () => {
     const facts = openaiFormat.readJobObject({ created: 1713833628, data: [{ url: "u" }, { url: "v" }] }, { "x-request-id": "req_abc" });
     assert.deepEqual(facts, { requestId: "req_abc", kind: "image", outcome: "succeeded", units: { image: 2 }, completedAt: "2024-04-23T00:53:48.000Z" });
+  });
+
+  it("imports a bare Images response (no envelope) as one succeeded attempt, not as a list of its images", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "failcost-openai-"));
+    writeFileSync(join(dir, "images.jsonl"), `${JSON.stringify({ created: 1713833628, data: [{ b64_json: "aaa" }, { b64_json: "bbb" }], usage: { input_tokens: 50, output_tokens: 50 } })}\n`);
+    const r = await runCli(["import", "openai", "images.jsonl", "--model", "gpt-image-1"], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const events = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { type: string; outcome?: string; units?: unknown });
+    assert.deepEqual(events.map((e) => e.type), ["submitted", "completed"]);
+    assert.equal(events[1]!.outcome, "succeeded");
+    assert.deepEqual(events[1]!.units, { input_token: 50, output_token: 50 });
   });
 
   it("says why an object is not a job", () => {

@@ -21,11 +21,12 @@ const LIST_KEYS = ["results", "data", "generations", "items", "tasks", "predicti
 /**
  * The items of a value: an array's elements, a list response's items (`{results: […]}`,
  * `{object: "list", data: […]}`, `{generations: […]}`), else the value itself. A list response
- * is an object without `id`/`status` whose single array-valued list key holds objects.
+ * is an object without `id`/`status` whose single array-valued list key holds objects. An
+ * OpenAI Images response (`{created: <time>, data: [images]}`) is one response, not a list.
  */
 export function itemsOf(value: unknown): unknown[] {
   if (Array.isArray(value)) return value.flatMap(itemsOf);
-  if (isObject(value) && value.id === undefined && value.status === undefined && value.body === undefined) {
+  if (isObject(value) && value.id === undefined && value.status === undefined && value.body === undefined && typeof value.created !== "number") {
     const lists = LIST_KEYS.filter((k) => Array.isArray(value[k]));
     if (lists.length === 1 && (value[lists[0]!] as unknown[]).every(isObject)) return value[lists[0]!] as unknown[];
   }

@@ -44,11 +44,15 @@ export function classifyOpenAiCode(error: JsonObject | undefined): FailureType |
 
 /**
  * The failure type of an OpenAI HTTP error: the body's `error.code` then `error.type` refine
- * the status (a 429 `insufficient_quota` is `auth`), else spec §2's mapping.
+ * the status (a 429 `insufficient_quota` is `auth`), else spec §2's mapping. A 401 or 403 is
+ * `auth` whatever its body's generic type (a missing key comes as `invalid_request_error`),
+ * unless its code names the content policy.
  */
 function classifyError(status: number, body: unknown): FailureType {
+  const error = errorOf(body);
+  if (status === 401 || status === 403) return /moderation|content_policy|safety/.test(textOf(error?.code) ?? "") ? "invalid_input" : "auth";
   // A generic `server_error` names no type: its status says more (a 503 is `unavailable`).
-  return classifyOpenAiCode(errorOf(body)) ?? failureTypeOfStatus(status) ?? "other";
+  return classifyOpenAiCode(error) ?? failureTypeOfStatus(status) ?? "other";
 }
 
 function readVideo(obj: JsonObject): JobObjectFacts | string {
