@@ -37,6 +37,15 @@ describe("vertex format", () => {
     for (const [status, body, want] of table) assert.equal(vertexFormat.classifyError(status, body), want, `${status} ${JSON.stringify(body)}`);
   });
 
+  it("reads an operation whose every video was filtered as failed for its input, and one with some filtered as the videos it gave", () => {
+    const name = "projects/p/locations/l/publishers/google/models/veo-3.0-generate-001/operations/op2";
+    const allFiltered = vertexFormat.readJobObject({ name, done: true, response: { raiMediaFilteredCount: 1, raiMediaFilteredReasons: ["Veo could not generate videos ... Support codes: 58061214"] } });
+    assert.deepEqual(allFiltered, { requestId: name, model: "veo-3.0-generate-001", kind: "video", outcome: "failed", error: "invalid_input", errorDetail: "Veo could not generate videos ... Support codes: 58061214" });
+    const someFiltered = vertexFormat.readJobObject({ name, done: true, response: { raiMediaFilteredCount: 1, videos: [{ gcsUri: "gs://b/v.mp4" }] } }) as { outcome: string; units: unknown };
+    assert.equal(someFiltered.outcome, "succeeded");
+    assert.deepEqual(someFiltered.units, { video: 1 });
+  });
+
   it("reads a running operation as running", () => {
     assert.deepEqual(vertexFormat.readJobObject({ name: "projects/p/locations/l/publishers/google/models/veo-2.0-generate-001/operations/o1" }), {
       requestId: "projects/p/locations/l/publishers/google/models/veo-2.0-generate-001/operations/o1",

@@ -55,6 +55,13 @@ function readJobObject(obj: unknown): JobObjectFacts | string {
   }
   const response = isObject(obj.response) ? obj.response : {};
   const videos = Array.isArray(response.videos) ? response.videos : Array.isArray(response.generatedSamples) ? response.generatedSamples : undefined;
+  const filtered = typeof response.raiMediaFilteredCount === "number" ? response.raiMediaFilteredCount : 0;
+  if ((videos === undefined || videos.length === 0) && filtered > 0) {
+    // Every video was withheld by the safety filters: nothing delivered, the input's fault.
+    const reasons = Array.isArray(response.raiMediaFilteredReasons) ? response.raiMediaFilteredReasons.filter((r) => typeof r === "string").join("; ") : undefined;
+    const errorDetail = shortText(reasons || `${filtered} filtered`);
+    return { ...base, kind: "video", outcome: "failed", error: "invalid_input", ...(errorDetail ? { errorDetail } : {}) };
+  }
   const unmapped = presentFields(response, ["raiMediaFilteredCount", "raiMediaFilteredReasons"]).map((f) => `response.${f}`);
   return {
     ...base,
