@@ -39,6 +39,17 @@ describe("replicate format", () => {
     for (const [text, want] of table) assert.equal(classifyReplicateErrorText(text), want, String(text));
   });
 
+  it("takes a prediction's run time from started_at to completed_at where metrics has no predict_time (a canceled one is billed for it)", () => {
+    const base = { id: "p1", model: "owner/m", created_at: "2024-01-01T16:22:00.000000Z", started_at: "2024-01-01T16:22:02.000000Z", completed_at: "2024-01-01T16:22:12.500001Z", metrics: {} };
+    assert.equal((replicateFormat.readJobObject({ ...base, status: "canceled" }) as { runSeconds?: string }).runSeconds, "10.500001");
+    // predict_time, where given, is what Replicate bills.
+    assert.equal((replicateFormat.readJobObject({ ...base, status: "canceled", metrics: { predict_time: 9.8 } }) as { runSeconds?: string }).runSeconds, "9.8");
+    // Never started (no started_at), or aborted before it could start: no run time.
+    const { started_at: _unused, ...neverStarted } = base;
+    assert.equal((replicateFormat.readJobObject({ ...neverStarted, status: "canceled" }) as { runSeconds?: string }).runSeconds, undefined);
+    assert.equal((replicateFormat.readJobObject({ ...base, status: "aborted" }) as { runSeconds?: string }).runSeconds, undefined);
+  });
+
   it("says why an object is not a prediction", () => {
     assert.match(replicateFormat.readJobObject([1]) as string, /not a JSON object/);
     assert.match(replicateFormat.readJobObject({ detail: "Request was throttled." }) as string, /error response/);

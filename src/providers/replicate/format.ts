@@ -1,4 +1,4 @@
-import { failureTypeOfStatus, type FailureType, type Outcome, type Units } from "../../core/index.js";
+import { failureTypeOfStatus, formatDecimal, parseTimestamp, type FailureType, type Outcome, type Units } from "../../core/index.js";
 import { decimalTextOf, hashInput, isObject, isoTimeOf, matchTable, presentFields, shortText, textOf, type JsonObject } from "../object-fields.js";
 import type { JobObjectFacts, ProviderFormat } from "../types.js";
 
@@ -63,6 +63,15 @@ function unitsOf(metrics: JsonObject): Units | undefined {
   return Object.keys(units).length > 0 ? units : undefined;
 }
 
+/** Exact seconds from one ISO time to a later one, as decimal text; undefined if either is missing or they run backwards. */
+function secondsBetween(from: string | undefined, to: string | undefined): string | undefined {
+  if (from === undefined || to === undefined) return undefined;
+  const a = parseTimestamp(from);
+  const b = parseTimestamp(to);
+  if (typeof a === "string" || typeof b === "string" || b.micros < a.micros) return undefined;
+  return formatDecimal({ units: BigInt(b.micros - a.micros), scale: 6 });
+}
+
 function readPrediction(obj: unknown): JobObjectFacts | string {
   if (!isObject(obj)) return "not a JSON object";
   const id = textOf(obj.id);
@@ -78,12 +87,14 @@ function readPrediction(obj: unknown): JobObjectFacts | string {
   for (const k of Object.keys(metrics)) if (k !== "predict_time" && !(k in METRIC_UNITS) && k !== "total_time") unmapped.push(`metrics.${k}`);
   const errorText = errorTextOf(obj.error);
   const error = meaning.error ?? (meaning.outcome === "failed" ? classifyReplicateErrorText(errorText) : undefined);
-  const runSeconds = decimalTextOf(metrics.predict_time);
   const units = meaning.outcome === "succeeded" ? unitsOf(metrics) : undefined;
   const model = textOf(obj.model) ?? textOf(obj.version);
   const createdAt = isoTimeOf(obj.created_at);
   const startedAt = isoTimeOf(obj.started_at);
   const completedAt = isoTimeOf(obj.completed_at);
+  // A prediction that ran is billed for the time it ran ("Canceled (started running): you pay for
+  // the time the prediction ran"): without `predict_time`, that is started_at to completed_at.
+  const runSeconds = decimalTextOf(metrics.predict_time) ?? (meaning.outcome !== undefined && meaning.outcome !== "timed_out" ? secondsBetween(startedAt, completedAt) : undefined);
   const inputHash = obj.data_removed === true ? undefined : hashInput(obj.input);
   const errorDetail = shortText(errorText);
   return {
