@@ -48,4 +48,9 @@ export interface ProviderFormat {
   readJobObject(obj: unknown, headers?: Headers): JobObjectFacts | string;
   /** The failure type of an HTTP error response, refined from its body where the provider says more. */
   classifyError(status: number, body: unknown, headers?: Headers): FailureType;
+  /**
+   * An error response that is no refusal but tells how an accepted request ended (fal's
+   * `client_cancelled`: the caller cancelled it), as that request's facts; undefined for a refusal.
+   */
+  readErrorAsJob?(status: number, body: unknown, headers?: Headers): JobObjectFacts | undefined;
 }

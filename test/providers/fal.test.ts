@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { FailureType } from "../../src/core/index.js";
 import { falFormat, type Headers } from "../../src/providers/index.js";
+import { runCli } from "../support/cli.js";
 import { goldenFacts } from "./golden.js";
 
 describe("fal format", () => {
@@ -59,6 +63,19 @@ describe("fal format", () => {
   it("reads an error carried by a COMPLETED status", () => {
     const facts = falFormat.readJobObject({ status: "COMPLETED", request_id: "r3", error: "Invalid status code: 422", error_type: "bad_request" });
     assert.deepEqual(facts, { requestId: "r3", outcome: "failed", error: "invalid_input", errorDetail: "Invalid status code: 422" });
+  });
+
+  it("imports a request the caller cancelled (499 client_cancelled) as canceled, not as a refusal fal does not bill", async () => {
+    assert.deepEqual(falFormat.readErrorAsJob!(499, { detail: "Client cancelled", error_type: "client_cancelled" }, { "x-fal-request-id": "req-9" }), { requestId: "req-9", outcome: "canceled", errorDetail: "client_cancelled" });
+    assert.deepEqual(falFormat.readErrorAsJob!(499, {}, { "x-fal-error-type": "client_disconnected" }), { outcome: "canceled", errorDetail: "client_disconnected" });
+    assert.equal(falFormat.readErrorAsJob!(500, { error_type: "runner_server_error" }, undefined), undefined);
+    const dir = mkdtempSync(join(tmpdir(), "failcost-fal-"));
+    const envelope = { status: 499, received_at: "2026-11-01T10:00:05Z", model: "fal-ai/flux/dev", headers: { "x-fal-request-id": "req-9" }, body: { detail: "Client cancelled the request", error_type: "client_cancelled" } };
+    writeFileSync(join(dir, "errors.jsonl"), `${JSON.stringify(envelope)}\n`);
+    const r = await runCli(["import", "fal", "errors.jsonl"], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const events = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { type: string; outcome?: string; request_id?: string });
+    assert.deepEqual(events.map((e) => [e.type, e.outcome ?? null, e.request_id]), [["submitted", null, "req-9"], ["created", null, "req-9"], ["completed", "canceled", "req-9"]]);
   });
 
   it("says why an object is not a fal object", () => {

@@ -16,6 +16,7 @@ const REQUEST_ERROR_TYPES: Readonly<Record<string, FailureType>> = {
   runner_connection_error: "unavailable",
   runner_incomplete_response: "unavailable",
   runner_server_error: "other",
+  // Imported as canceled requests (readErrorAsJob); "other" only where a caller asks for a type.
   client_disconnected: "other",
   client_cancelled: "other",
   bad_request: "invalid_input",
@@ -136,9 +137,25 @@ function readJobObject(obj: unknown, headers?: Headers): JobObjectFacts | string
   return "not a fal queue response, status or webhook body (no 'request_id')";
 }
 
+/** Request error types that end a request the caller gave up on, not a refusal. */
+const CALLER_ENDED = new Set(["client_cancelled", "client_disconnected"]);
+
+/**
+ * A `client_cancelled` or `client_disconnected` error (HTTP 499) ends a request that fal had
+ * accepted: the caller cancelled it or went away. That is a canceled request, billed as fal
+ * bills cancellations (no source says: unknown), not a refused one.
+ */
+function readErrorAsJob(_status: number, body: unknown, headers?: Headers): JobObjectFacts | undefined {
+  const type = (isObject(body) ? textOf(body.error_type) : undefined) ?? headerOf(headers, "x-fal-error-type");
+  if (type === undefined || !CALLER_ENDED.has(type)) return undefined;
+  const requestId = (isObject(body) ? textOf(body.request_id) : undefined) ?? headerOf(headers, "x-fal-request-id");
+  return { ...(requestId ? { requestId } : {}), outcome: "canceled", errorDetail: type };
+}
+
 /** fal queue submit responses, statuses, webhook bodies and results, and error responses. */
 export const falFormat: ProviderFormat = {
   provider: "fal",
   readJobObject,
   classifyError,
+  readErrorAsJob,
 };

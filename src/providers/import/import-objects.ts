@@ -91,7 +91,8 @@ export function createImporter(options: ImportOptions): Importer {
       const env = unwrap(value);
       // --model names every object's model (a Replicate object may carry only a version hash).
       const model = options.model ?? env.model;
-      if (env.status !== undefined && env.status >= 400) {
+      const ended = env.status !== undefined && env.status >= 400 ? format.readErrorAsJob?.(env.status, env.body, env.headers) : undefined;
+      if (env.status !== undefined && env.status >= 400 && ended === undefined) {
         if (env.receivedAt === undefined) return skip(at, "an error response with no time (add received_at to the envelope)");
         const m = model;
         if (m === undefined) return skip(at, "no model: give --model");
@@ -99,8 +100,9 @@ export function createImporter(options: ImportOptions): Importer {
         rejected.push({ job: jobOf(env.raw, env.body) ?? `${options.source}:${at.replace(/^(line|item) /, "")}`, model: m, at, rejected: { at: env.receivedAt, status: env.status, error } });
         return;
       }
-      const facts = format.readJobObject(env.body, env.headers);
+      const facts = ended ?? format.readJobObject(env.body, env.headers);
       if (typeof facts === "string") return skip(at, facts);
+      if (ended !== undefined && env.receivedAt === undefined) return skip(at, "an error response with no time (add received_at to the envelope)");
       for (const f of facts.unmapped ?? []) unmapped.set(f, (unmapped.get(f) ?? 0) + 1);
       const job = jobOf(env.raw, env.body);
       const entry: Pending = { facts, at, job, model: model ?? facts.model, firstSeen: env.receivedAt, lastSeen: env.receivedAt };
