@@ -1,6 +1,8 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import type { Policy } from "../core/index.js";
-import { loadPolicyFile } from "../policies/load-policies.js";
+import { parsePolicy, type Policy } from "../core/index.js";
+import { parsePolicyText } from "../policies/load-policies.js";
 
 /** The providers failcost ships a policy for, one folder each under src/providers. */
 export const SHIPPED_PROVIDERS = ["bfl", "fal", "luma", "openai", "replicate", "runway", "stability", "vertex"] as const;
@@ -18,12 +20,53 @@ export function shippedPolicyFile(provider: string): string {
   return `${shippedPolicyDir()}${provider}/policy.yaml`;
 }
 
-let cache: Promise<Policy[]> | undefined;
+/**
+ * The shipped policies as parsed data, written beside the built module by `npm run build`
+ * (scripts/build-policy-cache.ts), each with the SHA-256 of the YAML text it came from.
+ */
+export type PolicyCache = Readonly<Record<string, { readonly sha256: string; readonly data: unknown }>>;
 
-/** The policies failcost ships, one per provider, sorted by provider (read once per process). */
-export function loadShippedPolicies(): Promise<Policy[]> {
-  cache ??= Promise.all(SHIPPED_PROVIDERS.map((p) => loadPolicyFile(shippedPolicyFile(p))));
-  return cache;
+/** Where the build writes the cache: beside this module in dist (absent when running from src). */
+export const POLICY_CACHE_URL = new URL("./shipped-policies.json", import.meta.url);
+
+/** The SHA-256 of a policy file's text, hex. */
+export function policyTextHash(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+async function readCache(url: URL): Promise<PolicyCache> {
+  try {
+    return JSON.parse(await readFile(url, "utf8")) as PolicyCache;
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Reads one shipped policy: from the build's cache when it holds this very text (parsing YAML
+ * is most of a small audit's start-up), else from the YAML itself.
+ */
+async function loadShipped(provider: string, cache: PolicyCache): Promise<Policy> {
+  const file = shippedPolicyFile(provider);
+  const text = await readFile(file, "utf8");
+  const cached = cache[provider];
+  if (cached !== undefined && cached.sha256 === policyTextHash(text)) {
+    const result = parsePolicy(cached.data);
+    if (result.ok) return { ...result.policy, origin: file };
+  }
+  return parsePolicyText(text, file);
+}
+
+let loaded: Promise<Policy[]> | undefined;
+
+/**
+ * The policies failcost ships, one per provider, sorted by provider (read once per process).
+ * `cacheUrl` names another cache (tests).
+ */
+export function loadShippedPolicies(cacheUrl?: URL): Promise<Policy[]> {
+  if (cacheUrl !== undefined) return readCache(cacheUrl).then((cache) => Promise.all(SHIPPED_PROVIDERS.map((p) => loadShipped(p, cache))));
+  loaded ??= readCache(POLICY_CACHE_URL).then((cache) => Promise.all(SHIPPED_PROVIDERS.map((p) => loadShipped(p, cache))));
+  return loaded;
 }
 
 /** True when the policy is one failcost ships (not a user's file). */

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, describe, it } from "node:test";
 import { loadShippedPolicies, SHIPPED_PROVIDERS, shippedPolicyDir } from "../../src/providers/shipped-policies.js";
+import { buildPolicyCache } from "../../scripts/build-policy-cache.js";
 import { parsePolicy } from "../../src/core/index.js";
 import { CHECKLIST_QUESTIONS } from "../../src/providers/checklist.js";
 import { runCli } from "../support/cli.js";
@@ -36,6 +37,23 @@ describe("shipped policies", () => {
       }
       assert.ok(p.prices_from_user === true || p.prices.length > 0, `${p.provider}: prices come from a source or from the user`);
     }
+  });
+
+  it("come from the build's cache exactly as from their YAML, and from the YAML where the text changed since", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "failcost-cache-"));
+    const fromYaml = await loadShippedPolicies(pathToFileURL(join(dir, "none.json")));
+    const cache = await buildPolicyCache();
+    const file = join(dir, "cache.json");
+    writeFileSync(file, JSON.stringify(cache));
+    assert.deepEqual(await loadShippedPolicies(pathToFileURL(file)), fromYaml);
+    // The cache is what is read while the text hashes the same...
+    const marked = Object.fromEntries(Object.entries(cache).map(([p, c]) => [p, { ...c, data: { ...(c.data as object), notes: "from the cache" } }]));
+    writeFileSync(file, JSON.stringify(marked));
+    assert.ok((await loadShippedPolicies(pathToFileURL(file))).every((p) => p.notes === "from the cache"));
+    // ...and not once it does not.
+    writeFileSync(file, JSON.stringify(Object.fromEntries(Object.entries(marked).map(([p, c]) => [p, { ...c, sha256: "0".repeat(64) }]))));
+    assert.deepEqual(await loadShippedPolicies(pathToFileURL(file)), fromYaml);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("resolve from src/providers and from dist/providers alike", () => {
