@@ -10,6 +10,7 @@ export * from "./price-match.js";
 export * from "./cause.js";
 export * from "./report.js";
 export { createAudit, type Audit, type Origin, type CollectedPart } from "./audit/create-audit.js";
+export { renumberPart } from "./audit/collect.js";
 export type { AuditOptions, AuditedAttempt, AttemptVisitor } from "./audit/analyze.js";
 export type { SdkRetryRule, SdkRetriesReport } from "./audit/sdk-retries.js";
 export type { AttemptView } from "./audit/attempt-view.js";

@@ -1,4 +1,4 @@
-import type { Audit, CollectedPart } from "../core/index.js";
+import { renumberPart, type Audit } from "../core/index.js";
 import { FileError } from "../errors.js";
 import type { AuditTask, WorkerProgress, WorkerResult } from "./audit-worker.js";
 import { feedFile } from "./feed-file.js";
@@ -21,16 +21,6 @@ export function planTasks(files: readonly string[], probes: readonly { gzip: boo
     for (let start = 0; start < size; start += piece) tasks.push({ id: tasks.length, file, name: name(file), range: { start, end: Math.min(size, start + piece) }, size: Math.min(size, start + piece) - start });
   });
   return tasks.sort((a, b) => b.size - a.size || a.id - b.id);
-}
-
-/** Renumbers a worker's problems from range-relative lines to file lines. */
-function renumber(part: CollectedPart, offsets: ReadonlyMap<number, number>): CollectedPart {
-  const problems = part.problems.map((p) => {
-    if (p.task === undefined) return p;
-    const { task, ...rest } = p;
-    return { ...rest, line: (rest.line ?? 0) + (offsets.get(task) ?? 0) };
-  });
-  return { ...part, problems };
 }
 
 /**
@@ -98,7 +88,7 @@ export async function auditInWorkers(audit: Audit, tasks: readonly AuditTask[], 
   // Each worker's part is merged, then let go.
   const parts: (WorkerResult | undefined)[] = results;
   for (let k = 0; k < parts.length; k++) {
-    audit.absorb(renumber(parts[k]!.part, offsets));
+    audit.absorb(renumberPart(parts[k]!.part, offsets));
     parts[k] = undefined;
   }
 }

@@ -80,6 +80,27 @@ describe("auditFiles", () => {
     }
   });
 
+  it("a charge in another currency is a problem at its file and line, the first of two identical ones, whichever thread read it", async () => {
+    const dir = tmp();
+    const at = (k: number): string => new Date(Date.UTC(2026, 10, 1, 10) + k * 1000).toISOString();
+    const lines: string[] = [];
+    for (let k = 1; k <= 700; k++) lines.push(JSON.stringify({ ts: at(k), provider: "test", model: "test/img", job: `j${k}`, attempt: 1, type: "created", request_id: `r${k}` }));
+    const charge = JSON.stringify({ ts: at(1000), provider: "test", type: "charged", request_id: "r5", amount: "0.7", currency: "EUR" });
+    lines[99] = charge; // line 100
+    lines[649] = charge; // line 650, the same charge again
+    const f = join(dir, "events.jsonl");
+    writeFileSync(f, `${lines.join("\n")}\n`);
+    for (const threads of [1, 2, 3]) {
+      const report = await auditFiles([f], { policies, threads, pieceBytes: 3000, displayName: () => "events.jsonl" });
+      const p = report.problems.filter((x) => /not in USD/.test(x.why));
+      assert.deepEqual(
+        p.map((x) => [x.file, x.line]),
+        [["events.jsonl", 100]],
+        `threads ${threads}`,
+      );
+    }
+  });
+
   it("threads by default only where they pay: 48 MB to 1 GiB (memory first above)", () => {
     const MB = 1024 * 1024;
     assert.equal(defaultThreads(10 * MB, 2), 1);

@@ -175,7 +175,8 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
       let charged: bigint | undefined;
       for (const c of charges) {
         if (c.currency !== currency) {
-          problems.push({ why: `a charge of ${c.amountText} ${c.currency} for request '${c.requestId}' is not in ${currency}; the estimate is used instead`, provider: s.provider, job: s.job });
+          const where = c.origin ? { file: c.origin.file, line: c.origin.line } : {};
+          problems.push({ ...where, why: `a charge of ${c.amountText} ${c.currency} for request '${c.requestId}' is not in ${currency}; the estimate is used instead`, provider: s.provider, job: s.job });
           continue;
         }
         charged = (charged ?? 0n) + unitsAt(c.amount, scales.money);

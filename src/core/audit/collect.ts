@@ -13,6 +13,13 @@ export interface CollectedPart {
   readonly events: number;
 }
 
+/** Where a charge was read: a file and line (the line counts from a byte range while `task` is set). */
+export interface ChargeOrigin {
+  readonly file: string;
+  readonly line: number;
+  readonly task?: number;
+}
+
 /** One charge from billing data, as the audit keeps it. */
 export interface Charge {
   readonly provider: string;
@@ -23,6 +30,33 @@ export interface Charge {
   readonly currency: string;
   readonly job: string | undefined;
   readonly attempt: number | undefined;
+  /** Its line, when it was read from a file (not from the ledger). */
+  readonly origin?: ChargeOrigin;
+}
+
+/** Which of two origins comes first (file, then line); a missing one last. */
+function earlierOrigin(a: ChargeOrigin | undefined, b: ChargeOrigin | undefined): boolean {
+  if (a === undefined) return false;
+  if (b === undefined) return true;
+  return a.file < b.file || (a.file === b.file && a.line < b.line);
+}
+
+/** A charge's origin with its line counted from the start of its file (`offsets`: lines before each task). */
+function renumberCharge(c: Charge, offsets: ReadonlyMap<number, number>): Charge {
+  if (c.origin?.task === undefined) return c;
+  const { file, line, task } = c.origin;
+  return { ...c, origin: { file, line: line + (offsets.get(task) ?? 0) } };
+}
+
+/** A part whose problems and charges count lines from their files' starts instead of from their tasks' byte ranges. */
+export function renumberPart(part: CollectedPart, offsets: ReadonlyMap<number, number>): CollectedPart {
+  const problems = part.problems.map((p) => {
+    if (p.task === undefined) return p;
+    const { task, ...rest } = p;
+    return { ...rest, line: (rest.line ?? 0) + (offsets.get(task) ?? 0) };
+  });
+  const charges = part.charges.map(([rid, list]) => [rid, list.map((c) => renumberCharge(c, offsets))] as const);
+  return { ...part, problems, charges };
 }
 
 /** What the audit has gathered from the events so far: the attempt table and the charges. */
@@ -33,18 +67,18 @@ export class Collected {
   readonly problems: Problem[] = [];
   events = 0;
 
-  /** Adds one checked event at time `at` (µs since the epoch). */
-  add(event: FailcostEvent, at: number): void {
+  /** Adds one checked event at time `at` (µs since the epoch); `origin` says where a charge was read. */
+  add(event: FailcostEvent, at: number, origin?: ChargeOrigin): void {
     this.events++;
     if (event.type === "charged") {
-      this.addCharge(event, at);
+      this.addCharge(event, at, origin);
       return;
     }
     const conflict = foldEvent(this.base, event, at);
     if (conflict !== undefined) this.problems.push({ why: conflict, job: event.job });
   }
 
-  private addCharge(e: ChargedEvent, at: number): void {
+  private addCharge(e: ChargedEvent, at: number, origin: ChargeOrigin | undefined): void {
     this.keepCharge({
       provider: e.provider,
       requestId: e.request_id,
@@ -54,6 +88,7 @@ export class Collected {
       currency: e.currency,
       job: e.job ?? undefined,
       attempt: e.attempt ?? undefined,
+      ...(origin ? { origin } : {}),
     });
   }
 
@@ -63,9 +98,25 @@ export class Collected {
       list = [];
       this.charges.set(c.requestId, list);
     }
-    // The same charge read twice (the same bill line in two files) is one charge.
-    for (const k of list) if (k.at === c.at && k.provider === c.provider && k.amountText === c.amountText && k.currency === c.currency) return;
+    // The same charge read twice (the same bill line in two files) is one charge, named by its
+    // first place (file, then line), whatever order the reads came in.
+    for (let k = 0; k < list.length; k++) {
+      const o = list[k]!;
+      if (o.at !== c.at || o.provider !== c.provider || o.amountText !== c.amountText || o.currency !== c.currency) continue;
+      if (earlierOrigin(c.origin, o.origin)) list[k] = c;
+      return;
+    }
     list.push(c);
+  }
+
+  /** Counts the lines of problems and charges read in tasks' byte ranges from their files' starts. */
+  renumber(offsets: ReadonlyMap<number, number>): void {
+    this.problems.forEach((p, k) => {
+      if (p.task === undefined) return;
+      const { task, ...rest } = p;
+      this.problems[k] = { ...rest, line: (rest.line ?? 0) + (offsets.get(task) ?? 0) };
+    });
+    for (const list of this.charges.values()) list.forEach((c, k) => (list[k] = renumberCharge(c, offsets)));
   }
 
   /** What this collection holds, to send to another thread and absorb there, and the buffers to transfer. */

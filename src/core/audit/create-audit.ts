@@ -34,7 +34,7 @@ export interface Audit {
   part(): { part: CollectedPart; transfer: ArrayBuffer[] };
   /** Merges another audit's part in, as if its events had been added here. */
   absorb(part: CollectedPart): void;
-  /** Renumbers problems whose lines count from a task's byte range: `offsets` maps task to the lines before it. */
+  /** Renumbers problems and charges whose lines count from a task's byte range: `offsets` maps task to the lines before it. */
   renumberProblems(offsets: ReadonlyMap<number, number>): void;
   /** Prices everything and builds the report; `visit` sees each job's audited attempts. */
   finish(visit?: AttemptVisitor): Report;
@@ -54,7 +54,7 @@ export function createAudit(options: AuditOptions): Audit {
         collected.problems.push(origin.task === undefined ? { file: origin.file, line: origin.line, why: r.why } : { file: origin.file, line: origin.line, why: r.why, task: origin.task });
         return false;
       }
-      collected.add(r.event, r.at.micros);
+      collected.add(r.event, r.at.micros, r.event.type === "charged" ? origin : undefined);
       return true;
     },
     addRecord(value, micros, file, line, task) {
@@ -63,7 +63,8 @@ export function createAudit(options: AuditOptions): Audit {
         collected.problems.push(task === undefined ? { file, line, why } : { file, line, why, task });
         return false;
       }
-      collected.add(value as unknown as FailcostEvent, micros);
+      const charge = value.type === "charged";
+      collected.add(value as unknown as FailcostEvent, micros, charge ? (task === undefined ? { file, line } : { file, line, task }) : undefined);
       return true;
     },
     addEvent(event, micros) {
@@ -82,11 +83,7 @@ export function createAudit(options: AuditOptions): Audit {
       collected.absorb(part);
     },
     renumberProblems(offsets) {
-      collected.problems.forEach((p, k) => {
-        if (p.task === undefined) return;
-        const { task, ...rest } = p;
-        collected.problems[k] = { ...rest, line: (rest.line ?? 0) + (offsets.get(task) ?? 0) };
-      });
+      collected.renumber(offsets);
     },
     finish(visit) {
       if (finished) throw new Error("an audit can be finished only once");
