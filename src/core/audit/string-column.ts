@@ -67,7 +67,7 @@ export class StringColumn {
 
   /** Stores `s` for row `i` (replacing what it had). */
   set(i: number, s: string): void {
-    this.wide.delete(i);
+    if (this.offset[i] === -2) this.wide.delete(i);
     if (this.hex && isLowerHex(s)) {
       const n = s.length / 2;
       this.room(n);
