@@ -2,6 +2,7 @@
 // YAML parsed once, each keyed by the SHA-256 of its text. The CLI uses an entry only while the
 // YAML still hashes the same, so an edited policy.yaml is read from its text again.
 import { readFile, writeFile } from "node:fs/promises";
+import { pathToFileURL } from "node:url";
 import { parseDocument } from "yaml";
 import { policyTextHash, SHIPPED_PROVIDERS, shippedPolicyFile, type PolicyCache } from "../src/providers/shipped-policies.js";
 
@@ -15,7 +16,7 @@ export async function buildPolicyCache(): Promise<PolicyCache> {
   return cache;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const out = new URL("../dist/providers/shipped-policies.json", import.meta.url);
   await writeFile(out, JSON.stringify(await buildPolicyCache()));
   console.log(`shipped policies cached: ${SHIPPED_PROVIDERS.length}`);

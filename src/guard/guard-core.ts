@@ -197,7 +197,7 @@ export class GuardCore {
     const outcome = facts.outcome === "failed" && att.cancelRequested ? "canceled" : facts.outcome;
     this.complete(att, {
       outcome,
-      ...(facts.runSeconds !== undefined ? { runSeconds: facts.runSeconds } : {}),
+      ...((facts.runSeconds ?? facts.timedRunSeconds) !== undefined ? { runSeconds: facts.runSeconds ?? facts.timedRunSeconds } : {}),
       ...(facts.units !== undefined && outcome === "succeeded" ? { units: facts.units } : {}),
       ...(facts.error !== undefined && outcome !== "succeeded" ? { error: facts.error } : {}),
     });

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { parsePolicy, type Policy } from "../core/index.js";
+import { FileError, messageOf } from "../errors.js";
 import { parsePolicyText } from "../policies/load-policies.js";
 
 /** The providers failcost ships a policy for, one folder each under src/providers. */
@@ -48,7 +49,12 @@ async function readCache(url: URL): Promise<PolicyCache> {
  */
 async function loadShipped(provider: string, cache: PolicyCache): Promise<Policy> {
   const file = shippedPolicyFile(provider);
-  const text = await readFile(file, "utf8");
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    throw new FileError(`cannot read policy ${file}: ${messageOf(e)}`, file);
+  }
   const cached = cache[provider];
   if (cached !== undefined && cached.sha256 === policyTextHash(text)) {
     const result = parsePolicy(cached.data);

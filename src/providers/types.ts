@@ -14,6 +14,11 @@ export interface JobObjectFacts {
   readonly running?: boolean;
   /** Provider-reported compute seconds, exact decimal text. */
   readonly runSeconds?: string;
+  /**
+   * Seconds from the object's own start time to its end time, where it reports no compute
+   * seconds: used only where no object about the job gives `runSeconds`.
+   */
+  readonly timedRunSeconds?: string;
   /** Delivered units of a succeeded job (`{ image: 1 }`, `{ video_second: 5 }`). */
   readonly units?: Units;
   /** The units the create request asked for, where the object says (an OpenAI video's `seconds`). */

@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { FailureType } from "../../src/core/index.js";
 import { replicateFormat } from "../../src/providers/index.js";
 import { classifyReplicateErrorText } from "../../src/providers/replicate/format.js";
+import { runCli } from "../support/cli.js";
 import { goldenFacts, readFixture } from "./golden.js";
 
 describe("replicate format", () => {
@@ -41,13 +45,31 @@ describe("replicate format", () => {
 
   it("takes a prediction's run time from started_at to completed_at where metrics has no predict_time (a canceled one is billed for it)", () => {
     const base = { id: "p1", model: "owner/m", created_at: "2024-01-01T16:22:00.000000Z", started_at: "2024-01-01T16:22:02.000000Z", completed_at: "2024-01-01T16:22:12.500001Z", metrics: {} };
-    assert.equal((replicateFormat.readJobObject({ ...base, status: "canceled" }) as { runSeconds?: string }).runSeconds, "10.500001");
+    type Run = { runSeconds?: string; timedRunSeconds?: string };
+    assert.equal((replicateFormat.readJobObject({ ...base, status: "canceled" }) as Run).timedRunSeconds, "10.500001");
     // predict_time, where given, is what Replicate bills.
-    assert.equal((replicateFormat.readJobObject({ ...base, status: "canceled", metrics: { predict_time: 9.8 } }) as { runSeconds?: string }).runSeconds, "9.8");
+    const billed = replicateFormat.readJobObject({ ...base, status: "canceled", metrics: { predict_time: 9.8 } }) as Run;
+    assert.deepEqual([billed.runSeconds, billed.timedRunSeconds], ["9.8", undefined]);
     // Never started (no started_at), or aborted before it could start: no run time.
     const { started_at: _unused, ...neverStarted } = base;
-    assert.equal((replicateFormat.readJobObject({ ...neverStarted, status: "canceled" }) as { runSeconds?: string }).runSeconds, undefined);
-    assert.equal((replicateFormat.readJobObject({ ...base, status: "aborted" }) as { runSeconds?: string }).runSeconds, undefined);
+    assert.equal((replicateFormat.readJobObject({ ...neverStarted, status: "canceled" }) as Run).timedRunSeconds, undefined);
+    assert.equal((replicateFormat.readJobObject({ ...base, status: "aborted" }) as Run).timedRunSeconds, undefined);
+  });
+
+  it("imports the billed predict_time of a prediction whatever the order of its objects, the times only where none gives it", async () => {
+    const base = { id: "p1", model: "owner/m", created_at: "2024-01-01T16:22:00.000000Z", started_at: "2024-01-01T16:22:02.000000Z", completed_at: "2024-01-01T16:22:12.500001Z", status: "canceled" };
+    const dir = mkdtempSync(join(tmpdir(), "failcost-replicate-"));
+    const runOf = async (objects: unknown[]): Promise<unknown> => {
+      writeFileSync(join(dir, "p.jsonl"), objects.map((o) => JSON.stringify(o)).join("\n") + "\n");
+      const r = await runCli(["import", "replicate", "p.jsonl"], dir);
+      assert.equal(r.code, 0, r.stderr);
+      return r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { type: string; run_seconds?: unknown }).find((e) => e.type === "completed")!.run_seconds;
+    };
+    const exact = { ...base, metrics: { predict_time: 9.8 } };
+    const timed = { ...base, metrics: {} };
+    assert.equal(await runOf([exact, timed]), 9.8);
+    assert.equal(await runOf([timed, exact]), 9.8);
+    assert.equal(await runOf([timed]), 10.500001);
   });
 
   it("says why an object is not a prediction", () => {

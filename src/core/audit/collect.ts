@@ -34,11 +34,18 @@ export interface Charge {
   readonly origin?: ChargeOrigin;
 }
 
-/** Which of two origins comes first (file, then line); a missing one last. */
+/**
+ * Which of two origins comes first: by file, then by task (a file's byte ranges are numbered in
+ * order, and a line counts from its range's start while it has one), then by line; a missing one
+ * last.
+ */
 function earlierOrigin(a: ChargeOrigin | undefined, b: ChargeOrigin | undefined): boolean {
   if (a === undefined) return false;
   if (b === undefined) return true;
-  return a.file < b.file || (a.file === b.file && a.line < b.line);
+  if (a.file !== b.file) return a.file < b.file;
+  const ta = a.task ?? -1;
+  const tb = b.task ?? -1;
+  return ta !== tb ? ta < tb : a.line < b.line;
 }
 
 /** A charge's origin with its line counted from the start of its file (`offsets`: lines before each task). */

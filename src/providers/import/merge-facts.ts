@@ -20,6 +20,7 @@ export function mergeFacts(a: JobObjectFacts, b: JobObjectFacts): { facts: JobOb
     outcome: terminal?.outcome,
     running: terminal ? undefined : b.running === false || a.running === false ? false : (b.running ?? a.running),
     runSeconds: fromTerminal("runSeconds") ?? first("runSeconds"),
+    timedRunSeconds: fromTerminal("timedRunSeconds") ?? first("timedRunSeconds"),
     units: fromTerminal("units"),
     unitsAsked: first("unitsAsked"),
     error: fromTerminal("error"),

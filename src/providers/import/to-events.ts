@@ -81,7 +81,9 @@ export function attemptEvents(provider: string, attempts: readonly ImportedAttem
       if (f.outcome === undefined) return;
       const end = f.completedAt ?? latest(a.lastSeen, f.startedAt, start)!;
       if (f.completedAt === undefined) undated.completed++;
-      events.push({ ts: end, ...base, type: "completed", ...completedFields(f.outcome, f) });
+      // The provider's own compute seconds where any object gave them, else the object's times.
+      const runSeconds = f.runSeconds ?? f.timedRunSeconds;
+      events.push({ ts: end, ...base, type: "completed", ...completedFields(f.outcome, { ...f, runSeconds }) });
     });
   }
   return { events, attempts: count, jobs: byJob.size, undated, undatable };

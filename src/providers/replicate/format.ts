@@ -92,9 +92,10 @@ function readPrediction(obj: unknown): JobObjectFacts | string {
   const createdAt = isoTimeOf(obj.created_at);
   const startedAt = isoTimeOf(obj.started_at);
   const completedAt = isoTimeOf(obj.completed_at);
+  const runSeconds = decimalTextOf(metrics.predict_time);
   // A prediction that ran is billed for the time it ran ("Canceled (started running): you pay for
   // the time the prediction ran"): without `predict_time`, that is started_at to completed_at.
-  const runSeconds = decimalTextOf(metrics.predict_time) ?? (meaning.outcome !== undefined && meaning.outcome !== "timed_out" ? secondsBetween(startedAt, completedAt) : undefined);
+  const timedRunSeconds = runSeconds === undefined && meaning.outcome !== undefined && meaning.outcome !== "timed_out" ? secondsBetween(startedAt, completedAt) : undefined;
   const inputHash = obj.data_removed === true ? undefined : hashInput(obj.input);
   const errorDetail = shortText(errorText);
   return {
@@ -103,6 +104,7 @@ function readPrediction(obj: unknown): JobObjectFacts | string {
     ...(meaning.outcome !== undefined ? { outcome: meaning.outcome } : {}),
     ...(meaning.running ? { running: true } : {}),
     ...(runSeconds !== undefined ? { runSeconds } : {}),
+    ...(timedRunSeconds !== undefined ? { timedRunSeconds } : {}),
     ...(units !== undefined ? { units } : {}),
     ...(error !== undefined ? { error } : {}),
     ...(errorDetail !== undefined ? { errorDetail } : {}),
