@@ -1,4 +1,5 @@
 import { timestampMicros } from "../core/index.js";
+import { isWs, latin1, numberEnd, numberValue, sameBytes, skipWs, StringCache } from "./json-bytes.js";
 
 /**
  * A fast path for the common shape of an event line: one flat JSON object of strings without
@@ -102,91 +103,8 @@ const SHARED = new Set<string>(["type", "provider", "model", "outcome", "error",
 const RECENT = new Set<string>(["job", "request_id", "input_hash", "idempotency_key"]);
 const FIELD_KIND = FIELDS.map((f) => (SHARED.has(f) ? SHARED_VALUE : RECENT.has(f) ? RECENT_VALUE : PLAIN));
 
-type Latin1 = { latin1Slice(start: number, end: number): string };
-
-function latin1(buf: Uint8Array, start: number, end: number): string {
-  // Buffer's own latin1Slice: what toString("latin1") calls, without its argument checks.
-  return (buf as unknown as Latin1).latin1Slice(start, end);
-}
-
 // ignoreBOM: a value that starts with U+FEFF keeps it, as JSON.parse keeps it.
 const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
-
-/** A 30-bit FNV-1a hash of the bytes (small enough to stay an unboxed integer). */
-function fnv(buf: Uint8Array, start: number, end: number): number {
-  let h = 2166136261;
-  for (let k = start; k < end; k++) h = Math.imul(h ^ buf[k]!, 16777619);
-  return (h ^ (h >>> 15)) & 0x3fffffff;
-}
-
-function sameBytes(buf: Uint8Array, start: number, end: number, text: string): boolean {
-  if (end - start !== text.length) return false;
-  for (let k = 0; k < text.length; k++) if (buf[start + k] !== text.charCodeAt(k)) return false;
-  return true;
-}
-
-const SLOTS = 1 << 14;
-
-/**
- * Strings made from ASCII bytes, kept in a direct-mapped cache by hash so equal bytes give one
- * string instead of a new one each time. `keep` values (types, providers, models, unit sets) are
- * shared for the whole read: a slot once filled stays; the others (job names, request ids) are
- * replaced by the latest, as they repeat only on nearby lines.
- */
-class StringCache {
-  private readonly slots: (string | undefined)[] = new Array<string | undefined>(SLOTS).fill(undefined);
-
-  get(buf: Uint8Array, start: number, end: number, keep: boolean): string {
-    const k = fnv(buf, start, end) & (SLOTS - 1);
-    const s = this.slots[k];
-    if (s !== undefined && sameBytes(buf, start, end, s)) return s;
-    const fresh = latin1(buf, start, end);
-    if (s === undefined || !keep) this.slots[k] = fresh;
-    return fresh;
-  }
-}
-
-function isWs(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13;
-}
-
-/** Scans JSON number text at `i`; returns its end, or -1 if it is not a JSON number. */
-function numberEnd(buf: Uint8Array, i: number, end: number): number {
-  let j = i;
-  if (buf[j] === 45) j++; // -
-  if (j >= end) return -1;
-  if (buf[j] === 48) j++;
-  else if (buf[j]! >= 49 && buf[j]! <= 57) while (j < end && buf[j]! >= 48 && buf[j]! <= 57) j++;
-  else return -1;
-  if (buf[j] === 46) {
-    j++;
-    const d = j;
-    while (j < end && buf[j]! >= 48 && buf[j]! <= 57) j++;
-    if (j === d) return -1;
-  }
-  if (buf[j] === 101 || buf[j] === 69) {
-    j++;
-    if (buf[j] === 43 || buf[j] === 45) j++;
-    const d = j;
-    while (j < end && buf[j]! >= 48 && buf[j]! <= 57) j++;
-    if (j === d) return -1;
-  }
-  return j;
-}
-
-/** A JSON number's value: small whole numbers without making text, the rest through Number. */
-function numberValue(buf: Uint8Array, start: number, end: number): number {
-  if (end - start <= 9) {
-    let v = 0;
-    for (let k = start; k < end; k++) {
-      const d = buf[k]! - 48;
-      if (!(d >= 0 && d <= 9)) return Number(latin1(buf, start, end));
-      v = v * 10 + d;
-    }
-    return v;
-  }
-  return Number(latin1(buf, start, end));
-}
 
 /** The field whose name (then a closing quote) starts at `ks`, or -1 if none does. */
 function knownField(buf: Uint8Array, ks: number, end: number): number {
@@ -397,9 +315,4 @@ export class LineScanner {
     }
     return units;
   }
-}
-
-function skipWs(buf: Uint8Array, i: number, end: number): number {
-  while (i < end && isWs(buf[i]!)) i++;
-  return i;
 }
