@@ -70,8 +70,9 @@ let loaded: Promise<Policy[]> | undefined;
  * `cacheUrl` names another cache (tests).
  */
 export function loadShippedPolicies(cacheUrl?: URL): Promise<Policy[]> {
-  if (cacheUrl !== undefined) return readCache(cacheUrl).then((cache) => Promise.all(SHIPPED_PROVIDERS.map((p) => loadShipped(p, cache))));
-  loaded ??= readCache(POLICY_CACHE_URL).then((cache) => Promise.all(SHIPPED_PROVIDERS.map((p) => loadShipped(p, cache))));
+  const load = (url: URL): Promise<Policy[]> => readCache(url).then((cache) => Promise.all(SHIPPED_PROVIDERS.map((p) => loadShipped(p, cache))));
+  if (cacheUrl !== undefined) return load(cacheUrl);
+  loaded ??= load(POLICY_CACHE_URL);
   return loaded;
 }
 

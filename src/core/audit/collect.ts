@@ -55,13 +55,16 @@ function renumberCharge(c: Charge, offsets: ReadonlyMap<number, number>): Charge
   return { ...c, origin: { file, line: line + (offsets.get(task) ?? 0) } };
 }
 
+/** A problem with its line counted from its file's start (`offsets`: lines before each task). */
+function renumberProblem(p: Problem, offsets: ReadonlyMap<number, number>): Problem {
+  if (p.task === undefined) return p;
+  const { task, ...rest } = p;
+  return { ...rest, line: (rest.line ?? 0) + (offsets.get(task) ?? 0) };
+}
+
 /** A part whose problems and charges count lines from their files' starts instead of from their tasks' byte ranges. */
 export function renumberPart(part: CollectedPart, offsets: ReadonlyMap<number, number>): CollectedPart {
-  const problems = part.problems.map((p) => {
-    if (p.task === undefined) return p;
-    const { task, ...rest } = p;
-    return { ...rest, line: (rest.line ?? 0) + (offsets.get(task) ?? 0) };
-  });
+  const problems = part.problems.map((p) => renumberProblem(p, offsets));
   const charges = part.charges.map(([rid, list]) => [rid, list.map((c) => renumberCharge(c, offsets))] as const);
   return { ...part, problems, charges };
 }
@@ -118,11 +121,7 @@ export class Collected {
 
   /** Counts the lines of problems and charges read in tasks' byte ranges from their files' starts. */
   renumber(offsets: ReadonlyMap<number, number>): void {
-    this.problems.forEach((p, k) => {
-      if (p.task === undefined) return;
-      const { task, ...rest } = p;
-      this.problems[k] = { ...rest, line: (rest.line ?? 0) + (offsets.get(task) ?? 0) };
-    });
+    this.problems.forEach((p, k) => (this.problems[k] = renumberProblem(p, offsets)));
     for (const list of this.charges.values()) list.forEach((c, k) => (list[k] = renumberCharge(c, offsets)));
   }
 

@@ -43,13 +43,18 @@ function detailTypes(body: unknown): string[] {
   return body.detail.flatMap((d) => (isObject(d) && typeof d.type === "string" ? [d.type] : []));
 }
 
+/** A request error's type: the body's `error_type`, else the `X-Fal-Error-Type` header. */
+function requestErrorType(body: unknown, headers: Headers | undefined): string | undefined {
+  return (isObject(body) ? textOf(body.error_type) : undefined) ?? headerOf(headers, "x-fal-error-type");
+}
+
 /**
  * The failure type of a fal HTTP error: a request error's `error_type` (or `X-Fal-Error-Type`)
  * first, then the model errors' `detail[].type`, then the status (spec §2). A 504 with
  * `X-Fal-Request-Timeout-Type: user` is the caller's own timeout.
  */
 function classifyError(status: number, body: unknown, headers?: Headers): FailureType {
-  const requestType = (isObject(body) ? textOf(body.error_type) : undefined) ?? headerOf(headers, "x-fal-error-type");
+  const requestType = requestErrorType(body, headers);
   if (requestType !== undefined && REQUEST_ERROR_TYPES[requestType]) return REQUEST_ERROR_TYPES[requestType];
   const types = detailTypes(body);
   if (types.length > 0) {
@@ -146,7 +151,7 @@ const CALLER_ENDED = new Set(["client_cancelled", "client_disconnected"]);
  * bills cancellations (no source says: unknown), not a refused one.
  */
 function readErrorAsJob(_status: number, body: unknown, headers?: Headers): JobObjectFacts | undefined {
-  const type = (isObject(body) ? textOf(body.error_type) : undefined) ?? headerOf(headers, "x-fal-error-type");
+  const type = requestErrorType(body, headers);
   if (type === undefined || !CALLER_ENDED.has(type)) return undefined;
   const requestId = (isObject(body) ? textOf(body.request_id) : undefined) ?? headerOf(headers, "x-fal-request-id");
   return { ...(requestId ? { requestId } : {}), outcome: "canceled", errorDetail: type };

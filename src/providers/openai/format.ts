@@ -10,6 +10,9 @@ const VIDEO_STATUS: Readonly<Record<string, { outcome?: Outcome; running?: true 
   failed: { outcome: "failed" },
 };
 
+/** Codes that name the content policy (a refused prompt or output). */
+const CONTENT_POLICY = /moderation|content_policy|safety|sentinel/;
+
 /**
  * OpenAI error codes and types, most specific first. Both `rate_limit_exceeded` and
  * `insufficient_quota` come as 429, but only the first passes with time: an exhausted quota
@@ -19,7 +22,7 @@ const CODES: readonly (readonly [RegExp, FailureType])[] = [
   [/^(insufficient_quota|billing_hard_limit_reached|billing_not_active|access_terminated)$/, "auth"],
   [/^rate_limit_exceeded$|^(requests|tokens|images)$/, "rate_limit"],
   [/^(invalid_api_key|invalid_organization|unsupported_country_region_territory|model_not_found_or_no_access)$/, "auth"],
-  [/moderation|content_policy|safety|sentinel/, "invalid_input"],
+  [CONTENT_POLICY, "invalid_input"],
   [/timeout|timed_out/, "timeout"],
   [/^(engine_overloaded|service_unavailable|overloaded)/, "unavailable"],
   [/^invalid_request_error$|^invalid_|_invalid$|not_found|unsupported|too_(large|long)/, "invalid_input"],
@@ -50,7 +53,7 @@ export function classifyOpenAiCode(error: JsonObject | undefined): FailureType |
  */
 function classifyError(status: number, body: unknown): FailureType {
   const error = errorOf(body);
-  if (status === 401 || status === 403) return /moderation|content_policy|safety/.test(textOf(error?.code) ?? "") ? "invalid_input" : "auth";
+  if (status === 401 || status === 403) return CONTENT_POLICY.test(textOf(error?.code) ?? "") ? "invalid_input" : "auth";
   // A generic `server_error` names no type: its status says more (a 503 is `unavailable`).
   return classifyOpenAiCode(error) ?? failureTypeOfStatus(status) ?? "other";
 }
