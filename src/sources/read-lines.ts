@@ -54,9 +54,7 @@ export async function readLines(path: string, visit: LineVisitor, onProgress?: P
   if (range && gzip) throw new FileError(`cannot read part of ${name}: it is gzip`, path);
   // A range starting mid-file begins one byte early: if that byte is a newline, the range starts a line.
   const from0 = range && range.start > 0 ? range.start - 1 : 0;
-  const raw = createReadStream(path, { highWaterMark: 1 << 20, start: from0 });
-  const stream = gzip ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
-  raw.on("error", (e) => stream.destroy(e));
+  const source = gzip ? gunzipChunks(path) : fileChunks(path, from0, range ? range.end : size);
   const limit = range ? range.end : Number.POSITIVE_INFINITY;
   let skipping = range !== undefined && range.start > 0;
   let rest: Buffer | undefined;
@@ -92,7 +90,7 @@ export async function readLines(path: string, visit: LineVisitor, onProgress?: P
     }
   };
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const chunk of source) {
       let from = 0;
       let nl = chunk.indexOf(10, 0);
       if (skipping) {
@@ -128,15 +126,91 @@ export async function readLines(path: string, visit: LineVisitor, onProgress?: P
         restOffset = offset + from;
       }
       offset += chunk.length;
-      onProgress?.(raw.bytesRead, size);
+      onProgress?.(source.bytesRead(), size);
     }
   } catch (e) {
     if (visitorError !== undefined) throw visitorError.error;
     throw new FileError(`cannot read ${name}: ${gzip ? "corrupt gzip data: " : ""}${messageOf(e)}`, path);
   } finally {
-    if (done) stream.destroy();
+    await source.return();
   }
   if (!done && rest !== undefined && rest.length > 0) await emit(rest, 0, rest.length, restOffset);
   onProgress?.(size, size);
   return line;
+}
+
+/** Chunks of a file's bytes as they are read, and how many bytes have been read so far. */
+interface Chunks extends AsyncIterableIterator<Buffer> {
+  bytesRead(): number;
+  return(): Promise<IteratorResult<Buffer>>;
+}
+
+const CHUNK = 1 << 20;
+
+/**
+ * A plain file's bytes from `from` on, in chunks of up to 1 MB read into two buffers in turn:
+ * the next chunk is read while the caller works on this one, and no buffer is allocated (or
+ * paged in) per chunk. A chunk stays valid until the caller asks for the one after it. Reads
+ * run ahead only while before `until`; past it, only as the caller asks (it stops at the first
+ * line that starts at `until`, so it needs at most the rest of one line).
+ */
+function fileChunks(path: string, from: number, until: number): Chunks {
+  const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+  const handle = open(path, "r");
+  handle.catch(() => undefined); // an error surfaces on the first read
+  let turn = 0;
+  let position = from;
+  let read = 0;
+  let ahead: { buf: Buffer; n: Promise<number> } | undefined;
+  let closed = false;
+  const readAt = (at: number): { buf: Buffer; n: Promise<number> } => {
+    const buf = buffers[turn]!;
+    turn ^= 1;
+    return { buf, n: handle.then(async (h) => (await h.read(buf, 0, buf.length, at)).bytesRead) };
+  };
+  const chunks: Chunks = {
+    [Symbol.asyncIterator]: () => chunks,
+    bytesRead: () => read,
+    async next(): Promise<IteratorResult<Buffer>> {
+      if (closed) return { done: true, value: undefined };
+      const r = ahead ?? readAt(position);
+      ahead = undefined;
+      const n = await r.n;
+      if (n === 0) {
+        await chunks.return();
+        return { done: true, value: undefined };
+      }
+      position += n;
+      read += n;
+      if (position < until) ahead = readAt(position);
+      return { done: false, value: r.buf.subarray(0, n) };
+    },
+    async return(): Promise<IteratorResult<Buffer>> {
+      if (!closed) {
+        closed = true;
+        await ahead?.n.catch(() => 0);
+        await handle.then((h) => h.close()).catch(() => undefined);
+      }
+      return { done: true, value: undefined };
+    },
+  };
+  return chunks;
+}
+
+/** A gzip file's decompressed bytes, in chunks of up to 1 MB. */
+function gunzipChunks(path: string): Chunks {
+  const raw = createReadStream(path, { highWaterMark: CHUNK });
+  const stream = raw.pipe(createGunzip({ chunkSize: CHUNK }));
+  raw.on("error", (e) => stream.destroy(e));
+  const it = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const chunks: Chunks = {
+    [Symbol.asyncIterator]: () => chunks,
+    bytesRead: () => raw.bytesRead,
+    next: () => it.next(),
+    return(): Promise<IteratorResult<Buffer>> {
+      stream.destroy();
+      return Promise.resolve({ done: true, value: undefined });
+    },
+  };
+  return chunks;
 }
