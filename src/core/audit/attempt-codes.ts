@@ -36,4 +36,6 @@ export interface RareFacts {
 
 /** The flag bit of a `submitted` that asked for a webhook. */
 export const WEBHOOK_ASKED = 1;
+/** The flag bit of an attempt with rare facts (so most attempts skip the map lookup). */
+export const HAS_RARE = 2;
 

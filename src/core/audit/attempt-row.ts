@@ -19,7 +19,7 @@ const outcomeOf = (t: AttemptTable, i: number): (typeof OUTCOMES)[number] | unde
 
 /** What `givenUpAt` reads of attempt `i`, straight from the table's columns (no whole row). */
 export function giveUpFacts(t: AttemptTable, i: number): GiveUpFacts {
-  const x = t.rare.get(i);
+  const x = t.rareIfAny(i);
   return { outcome: outcomeOf(t, i), createdAt: time(t.createdAt, i), rejectedAt: x?.rejectedAt, completedAt: time(t.completedAt, i), timeoutAt: x?.timeoutAt, outputRejectedAt: x?.outputRejectedAt };
 }
 
@@ -92,7 +92,7 @@ export class AttemptRow {
   private ids: readonly string[] | undefined | null = null;
 
   constructor(t: AttemptTable, i: number) {
-    const x = t.rare.get(i);
+    const x = t.rareIfAny(i);
     this.table = t;
     this.index = i;
     this.job = t.jobs.name(t.jobOf[i]!);
@@ -131,7 +131,7 @@ export class AttemptRow {
   get requestIds(): readonly string[] | undefined {
     if (this.ids === null) {
       const rid = this.table.requestIds.get(this.index);
-      const others = this.table.rare.get(this.index)?.otherRequestIds;
+      const others = this.table.rareIfAny(this.index)?.otherRequestIds;
       this.ids = rid === undefined ? undefined : others ? [rid, ...others].sort() : [rid];
     }
     return this.ids;

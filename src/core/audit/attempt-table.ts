@@ -1,5 +1,5 @@
 import { OUTCOMES, type Units } from "../event.js";
-import { WEBHOOK_ASKED, type RareFacts } from "./attempt-codes.js";
+import { HAS_RARE, WEBHOOK_ASKED, type RareFacts } from "./attempt-codes.js";
 import { AttemptRow } from "./attempt-row.js";
 import { growable, growTo } from "./growable.js";
 import { JobIndex } from "./job-index.js";
@@ -73,6 +73,8 @@ export class AttemptTable {
   readonly unitKeys: string[] = [];
   private readonly unitIds = new Map<string, number>();
   private readonly unitIdsByObject = new Map<Units, number>();
+  private lastUnits: Units | undefined = undefined;
+  private lastUnitsId = -1;
 
   private ensure(): void {
     if (this.size < this.cap) return;
@@ -100,9 +102,15 @@ export class AttemptTable {
   /** The id of a unit set, shared by every attempt with the same units. */
   unitSet(u: Units | undefined | null): number {
     if (u === undefined || u === null) return -1;
-    // Readers that share one object for equal units (the line scanner) skip the JSON text.
+    // Readers that share one object for equal units (the line scanner) skip the JSON text, and
+    // most often give the same object as the last time.
+    if (u === this.lastUnits) return this.lastUnitsId;
     const known = this.unitIdsByObject.get(u);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      this.lastUnits = u;
+      this.lastUnitsId = known;
+      return known;
+    }
     const key = JSON.stringify(u);
     let id = this.unitIds.get(key);
     if (id === undefined) {
@@ -117,12 +125,18 @@ export class AttemptTable {
 
   /** The rare facts of row `i`, made on first need. */
   rareOf(i: number): RareFacts {
-    let x = this.rare.get(i);
+    let x = this.rareIfAny(i);
     if (!x) {
       x = {};
       this.rare.set(i, x);
+      this.flags[i]! |= HAS_RARE;
     }
     return x;
+  }
+
+  /** The rare facts of row `i`, if it has any (a flag bit, not a map lookup, for most rows). */
+  rareIfAny(i: number): RareFacts | undefined {
+    return (this.flags[i]! & HAS_RARE) === 0 ? undefined : this.rare.get(i);
   }
 
   // The last row found: consecutive events of one attempt (the usual case) skip the lookup.
@@ -194,12 +208,12 @@ export class AttemptTable {
 
   /** When the input hash of row `i` was given (the submitted time unless noted apart). */
   hashAt(i: number): number {
-    return !this.inputHashes.has(i) ? NONE : (this.rare.get(i)?.hashAt ?? this.submittedAt[i]!);
+    return !this.inputHashes.has(i) ? NONE : (this.rareIfAny(i)?.hashAt ?? this.submittedAt[i]!);
   }
 
   /** When the asked units of row `i` were given. */
   unitsAskedAt(i: number): number {
-    return this.unitsAsked[i] === -1 ? NONE : (this.rare.get(i)?.unitsAskedAt ?? this.submittedAt[i]!);
+    return this.unitsAsked[i] === -1 ? NONE : (this.rareIfAny(i)?.unitsAskedAt ?? this.submittedAt[i]!);
   }
 
   /** A `submitted` fact: the earliest time; the hash and asked units of the earliest event carrying each. */
@@ -226,7 +240,7 @@ export class AttemptTable {
   /** Records the time a hash or units were given: apart only when it is not the submit time. */
   private setTimeOf(i: number, key: "hashAt" | "unitsAskedAt", at: number): void {
     if (at === this.submittedAt[i]) {
-      const x = this.rare.get(i);
+      const x = this.rareIfAny(i);
       if (x) delete x[key];
     } else this.rareOf(i)[key] = at;
   }
@@ -263,7 +277,7 @@ export class AttemptTable {
     this.runSeconds[i] = run;
     if (runText !== undefined) this.rareOf(i).runText = runText;
     else {
-      const x = this.rare.get(i);
+      const x = this.rareIfAny(i);
       if (x) delete x.runText;
     }
     this.units[i] = unitsId;
@@ -316,7 +330,7 @@ export class AttemptTable {
 
   /** Request ids of attempt `i` beyond the first (a conflict), if any. */
   otherRequestIds(i: number): readonly string[] | undefined {
-    return this.rare.get(i)?.otherRequestIds;
+    return this.rareIfAny(i)?.otherRequestIds;
   }
 
   /** The attempt indices of job number `j`. */

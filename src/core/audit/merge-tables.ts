@@ -1,5 +1,5 @@
 import type { Units } from "../event.js";
-import type { RareFacts } from "./attempt-codes.js";
+import { HAS_RARE, WEBHOOK_ASKED, type RareFacts } from "./attempt-codes.js";
 import type { AttemptTable } from "./attempt-table.js";
 import { StringColumn, type StringColumnState } from "./string-column.js";
 
@@ -68,14 +68,14 @@ export function absorbTable(dst: AttemptTable, src: TableState): string[] {
     const conflict = dst.noteProvider(i, job, attempt, provider);
     if (conflict) conflicts.push(conflict);
     dst.noteModel(i, model);
-    const x = src.rare.get(r);
+    const x = (src.flags[r]! & HAS_RARE) === 0 ? undefined : src.rare.get(r);
     for (const m of x?.otherModels ?? []) dst.noteModel(i, m);
     const rid = requestIds.get(r);
     if (rid !== undefined) dst.noteRequestId(i, rid);
     for (const other of x?.otherRequestIds ?? []) dst.noteRequestId(i, other);
     const submitted = src.submittedAt[r]!;
     if (has(submitted)) {
-      dst.noteSubmitted(i, submitted, undefined, -1, (src.flags[r]! & 1) !== 0);
+      dst.noteSubmitted(i, submitted, undefined, -1, (src.flags[r]! & WEBHOOK_ASKED) !== 0);
       const hash = inputHashes.get(r);
       if (hash !== undefined) dst.noteSubmitted(i, x?.hashAt ?? submitted, hash, -1, false);
       if (src.unitsAsked[r] !== -1) dst.noteSubmitted(i, x?.unitsAskedAt ?? submitted, undefined, unitsOf(src.unitsAsked[r]!), false);
