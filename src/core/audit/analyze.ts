@@ -133,7 +133,8 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
   const memo = createPriceMemo();
   const sdkRetries = new SdkRetryTally(options.sdkRetries ?? [], scales.money);
   for (let j = 0; j < table.jobs.count; j++) {
-    const rows = table.attemptsOfJob(j).map((i) => table.view(i));
+    const name = table.jobs.name(j);
+    const rows = table.attemptsOfJob(j).map((i) => table.view(i, name));
     if (rows.length > 1) rows.sort((a, b) => a.attempt - b.attempt);
     const judged: Judgement<AttemptRow>[] = [];
     for (const s of rows) {

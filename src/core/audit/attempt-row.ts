@@ -29,9 +29,16 @@ export function giveUpFacts(t: AttemptTable, i: number): GiveUpFacts {
  * time with different answers are two.
  */
 function distinctPollTimes(t: AttemptTable, i: number): number[] {
+  // The list runs newest read first: polls read in time order come out in reverse.
   const times: number[] = [];
-  for (let p = t.pollHead[i]!; p !== -1; p = t.pollNext[p]!) times.push(t.pollTime[p]!);
-  times.sort((a, b) => a - b);
+  let descending = true;
+  for (let p = t.pollHead[i]!; p !== -1; p = t.pollNext[p]!) {
+    const at = t.pollTime[p]!;
+    if (times.length > 0 && at > times[times.length - 1]!) descending = false;
+    times.push(at);
+  }
+  if (descending) times.reverse();
+  else times.sort((a, b) => a - b);
   let tie = false;
   for (let k = 1; k < times.length && !tie; k++) tie = times[k] === times[k - 1];
   if (!tie) return times;
@@ -91,11 +98,11 @@ export class AttemptRow {
   private readonly table: AttemptTable;
   private ids: readonly string[] | undefined | null = null;
 
-  constructor(t: AttemptTable, i: number) {
+  constructor(t: AttemptTable, i: number, job?: string) {
     const x = t.rareIfAny(i);
     this.table = t;
     this.index = i;
-    this.job = t.jobs.name(t.jobOf[i]!);
+    this.job = job ?? t.jobs.name(t.jobOf[i]!);
     this.attempt = t.attempt[i]!;
     this.providerId = t.provider[i]!;
     this.modelId = t.model[i]!;

@@ -373,9 +373,9 @@ export class AttemptTable {
     return t;
   }
 
-  /** A readable view of attempt `i`. */
-  view(i: number): AttemptRow {
-    return new AttemptRow(this, i);
+  /** A readable view of attempt `i`; `job`, when given, is its job's name (read once for all a job's attempts). */
+  view(i: number, job?: string): AttemptRow {
+    return new AttemptRow(this, i, job);
   }
 }
 

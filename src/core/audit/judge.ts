@@ -123,15 +123,24 @@ export function findDuplicates(table: AttemptTable, windowMicros: number): Uint8
     const prefix = Math.floor(sorted[k]! / scale);
     let e = k + 1;
     while (e < n && Math.floor(sorted[e]! / scale) === prefix) e++;
-    if (e - k > 1) {
-      const rows = Array.from(sorted.subarray(k, e), (v) => v - prefix * scale);
+    if (e - k === 2) {
+      // Most groups are one job's two attempts: the later is a duplicate when the earlier was
+      // given up only after it was submitted, within the window (markWindow for two rows).
+      const a = sorted[k]! - prefix * scale;
+      const b = sorted[k + 1]! - prefix * scale;
+      if (hashes.same(a, b)) {
+        const [x, y] = bySubmission(a, b) <= 0 ? [a, b] : [b, a];
+        if (sub(x) >= sub(y) - windowMicros && givenUpAt(giveUpFacts(table, x)) > sub(y)) flags[y] = 1;
+      }
+    } else if (e - k > 2) {
+      let rows = Array.from(sorted.subarray(k, e), (v) => v - prefix * scale);
       while (rows.length > 1) {
         const head = rows[0]!;
-        const group = rows.filter((r) => hashes.same(r, head));
+        const group: number[] = [];
+        const rest: number[] = [];
+        for (const r of rows) (hashes.same(r, head) ? group : rest).push(r);
         markWindow(group.sort(bySubmission), table, windowMicros, sub, flags);
-        const rest = rows.filter((r) => !hashes.same(r, head));
-        rows.length = 0;
-        rows.push(...rest);
+        rows = rest;
       }
     }
     k = e;

@@ -13,12 +13,23 @@ function scaleOfNumber(v: number): number {
   return dot < 0 ? 0 : text.length - dot - 1;
 }
 
+/**
+ * True when `v` has at most `scale` decimal places: below 2^51, the double nearest to D / 10^scale
+ * for the integer D = round(v * 10^scale) is v only if v's own shortest digits need no more
+ * places (as in unitsOfNumber). False means "not proven": the caller reads v's digits.
+ */
+function fitsScale(v: number, scale: number): boolean {
+  const p = 10 ** scale;
+  const d = Math.round(v * p);
+  return Math.abs(d) < 2 ** 51 && d / p === v;
+}
+
 /** The most decimal places any run time or unit quantity of the table needs. */
 export function quantityScale(t: AttemptTable): number {
   let s = 0;
   for (let i = 0; i < t.size; i++) {
     const v = t.runSeconds[i]!;
-    if (v === v && !Number.isInteger(v)) s = Math.max(s, scaleOfNumber(v));
+    if (v === v && !Number.isInteger(v) && !fitsScale(v, s)) s = Math.max(s, scaleOfNumber(v));
   }
   for (const x of t.rare.values()) if (x.runText !== undefined) s = Math.max(s, scaleOf(parseDecimal(x.runText) ?? ZERO));
   for (const u of t.unitSets) for (const q of Object.values(u)) s = Math.max(s, scaleOf(readQuantity(q) ?? ZERO));
