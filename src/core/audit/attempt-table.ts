@@ -177,6 +177,7 @@ export class AttemptTable {
 
   /** Notes a provider for row `i`; returns a conflict message when it names a second one. */
   noteProvider(i: number, job: string, attempt: number, provider: string): string | undefined {
+    if (provider === this.providers[this.provider[i]!]) return undefined;
     const id = this.providerIds.get(provider);
     if (id === this.provider[i]) return undefined;
     const kept = this.providers[this.provider[i]!]!;
@@ -196,8 +197,15 @@ export class AttemptTable {
     else if (!x.otherModels.includes(other)) x.otherModels.push(other);
   }
 
+  private lastRidRow = -1;
+  private lastRid = "";
+
   /** Notes a request id for row `i`. */
   noteRequestId(i: number, rid: string): void {
+    // Most events repeat the request id of the event before, about the same attempt.
+    if (i === this.lastRidRow && rid === this.lastRid) return;
+    this.lastRidRow = i;
+    this.lastRid = rid;
     if (!this.requestIds.has(i)) this.requestIds.set(i, rid);
     else if (!this.requestIds.equals(i, rid)) {
       const x = this.rareOf(i);
