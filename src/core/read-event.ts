@@ -34,33 +34,28 @@ function show(v: unknown): string {
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
 
-function present(o: Obj, k: string): boolean {
-  const v = o[k];
+function present(v: unknown): boolean {
   return v !== undefined && v !== null;
 }
 
-function needString(o: Obj, k: string): string | undefined {
-  const v = o[k];
+function needString(v: unknown, k: string): string | undefined {
   if (v === undefined || v === null) return `missing field '${k}'`;
   if (typeof v !== "string" || v === "") return `field '${k}' must be a non-empty string (got ${show(v)})`;
   return undefined;
 }
 
-function optString(o: Obj, k: string): string | undefined {
-  const v = o[k];
+function optString(v: unknown, k: string): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== "string" || v === "") return `field '${k}' must be a non-empty string (got ${show(v)})`;
   return undefined;
 }
 
-function optBoolean(o: Obj, k: string): string | undefined {
-  const v = o[k];
+function optBoolean(v: unknown, k: string): string | undefined {
   if (v === undefined || v === null || typeof v === "boolean") return undefined;
   return `field '${k}' must be true or false (got ${show(v)})`;
 }
 
-function optHttpStatus(o: Obj, k: string): string | undefined {
-  const v = o[k];
+function optHttpStatus(v: unknown, k: string): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== "number" || !Number.isInteger(v) || v < 100 || v > 599) {
     return `field '${k}' must be an HTTP status code, 100-599 (got ${show(v)})`;
@@ -68,8 +63,7 @@ function optHttpStatus(o: Obj, k: string): string | undefined {
   return undefined;
 }
 
-function optFailure(o: Obj, k: string): string | undefined {
-  const v = o[k];
+function optFailure(v: unknown, k: string): string | undefined {
   if (v === undefined || v === null || isFailureType(v)) return undefined;
   return `unknown failure type ${show(v)} in '${k}' (expected one of ${FAILURE_TYPES.join(", ")})`;
 }
@@ -83,14 +77,12 @@ function nonNegative(v: unknown): boolean {
   return false;
 }
 
-function optQuantity(o: Obj, k: string): string | undefined {
-  const v = o[k];
+function optQuantity(v: unknown, k: string): string | undefined {
   if (v === undefined || v === null || nonNegative(v)) return undefined;
   return `field '${k}' must be a number >= 0 (got ${show(v)})`;
 }
 
-function optUnits(o: Obj, k: string): string | undefined {
-  const v = o[k];
+function optUnits(v: unknown, k: string): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== "object" || Array.isArray(v)) return `field '${k}' must be an object of unit quantities, like {"image": 4} (got ${show(v)})`;
   // A for-in over own keys: no array of entries on the hot path (most events with units have one).
@@ -106,7 +98,7 @@ function checkAttemptFields(o: Obj): string | undefined {
   const a = o.attempt;
   if (a === undefined || a === null) return "missing field 'attempt'";
   if (typeof a !== "number" || !Number.isInteger(a) || a < 1) return `field 'attempt' must be an integer >= 1 (got ${show(a)})`;
-  return needString(o, "model") ?? needString(o, "job") ?? optString(o, "request_id");
+  return needString(o.model, "model") ?? needString(o.job, "job") ?? optString(o.request_id, "request_id");
 }
 
 function checkTypeFields(o: Obj, type: string): string | undefined {
@@ -116,35 +108,35 @@ function checkTypeFields(o: Obj, type: string): string | undefined {
       if (kind !== undefined && kind !== null && !(typeof kind === "string" && KIND_SET.has(kind))) {
         return `field 'kind' must be one of ${KINDS.join(", ")} (got ${show(kind)})`;
       }
-      return optString(o, "input_hash") ?? optString(o, "idempotency_key") ?? optUnits(o, "units") ?? optBoolean(o, "webhook");
+      return optString(o.input_hash, "input_hash") ?? optString(o.idempotency_key, "idempotency_key") ?? optUnits(o.units, "units") ?? optBoolean(o.webhook, "webhook");
     }
     case "rejected":
-      if (!present(o, "http_status") && !present(o, "error")) return "a rejected event needs 'http_status' or 'error'";
-      return optHttpStatus(o, "http_status") ?? optFailure(o, "error");
+      if (!present(o.http_status) && !present(o.error)) return "a rejected event needs 'http_status' or 'error'";
+      return optHttpStatus(o.http_status, "http_status") ?? optFailure(o.error, "error");
     case "polled":
-      return optHttpStatus(o, "http_status");
+      return optHttpStatus(o.http_status, "http_status");
     case "completed": {
       const outcome = o.outcome;
       if (outcome === undefined || outcome === null) return "missing field 'outcome'";
       if (typeof outcome !== "string" || !OUTCOME_SET.has(outcome)) {
         return `field 'outcome' must be one of ${OUTCOMES.join(", ")} (got ${show(outcome)})`;
       }
-      return optQuantity(o, "run_seconds") ?? optUnits(o, "units") ?? optFailure(o, "error");
+      return optQuantity(o.run_seconds, "run_seconds") ?? optUnits(o.units, "units") ?? optFailure(o.error, "error");
     }
     case "client_timeout":
-      return optQuantity(o, "waited_seconds");
+      return optQuantity(o.waited_seconds, "waited_seconds");
     case "webhook_delivered":
     case "webhook_failed":
-      return optBoolean(o, "requeued");
+      return optBoolean(o.requeued, "requeued");
     case "output_rejected":
-      return optFailure(o, "error");
+      return optFailure(o.error, "error");
     default:
       return undefined;
   }
 }
 
 function checkCharged(o: Obj): string | undefined {
-  const bad = needString(o, "request_id") ?? needString(o, "currency") ?? optString(o, "model") ?? optString(o, "job");
+  const bad = needString(o.request_id, "request_id") ?? needString(o.currency, "currency") ?? optString(o.model, "model") ?? optString(o.job, "job");
   if (bad) return bad;
   if (!CURRENCY.test(o.currency as string)) return `field 'currency' must be an ISO 4217 code like "USD" (got ${show(o.currency)})`;
   const amount = o.amount;
@@ -167,7 +159,7 @@ export function checkEventFields(o: Record<string, unknown>): string | undefined
   const type = o.type;
   if (type === undefined || type === null) return "missing field 'type'";
   if (typeof type !== "string" || !TYPE_SET.has(type)) return `unknown event type ${show(type)}`;
-  return needString(o, "provider") ?? (type === "charged" ? checkCharged(o) : (checkAttemptFields(o) ?? checkTypeFields(o, type)));
+  return needString(o.provider, "provider") ?? (type === "charged" ? checkCharged(o) : (checkAttemptFields(o) ?? checkTypeFields(o, type)));
 }
 
 /**

@@ -25,6 +25,11 @@ export function sameBytes(buf: Uint8Array, start: number, end: number, text: str
 
 const SLOTS = 1 << 14;
 
+/** The engine's one copy of a string: property names are internalized, so a key read back is. */
+function internalized(s: string): string {
+  return Object.keys({ [s]: 0 })[0] ?? s;
+}
+
 /**
  * Strings made from ASCII bytes, kept in a direct-mapped cache by hash so equal bytes give one
  * string instead of a new one each time. `keep` values (types, providers, models, unit sets) are
@@ -38,7 +43,9 @@ export class StringCache {
     const k = fnv(buf, start, end) & (SLOTS - 1);
     const s = this.slots[k];
     if (s !== undefined && sameBytes(buf, start, end, s)) return s;
-    const fresh = latin1(buf, start, end);
+    // A kept value (an event type, a provider) is made the engine's one copy of that text, so
+    // comparing it with a literal (`type === "polled"`) is a pointer compare.
+    const fresh = keep ? internalized(latin1(buf, start, end)) : latin1(buf, start, end);
     if (s === undefined || !keep) this.slots[k] = fresh;
     return fresh;
   }

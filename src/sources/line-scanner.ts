@@ -36,13 +36,45 @@ export interface EventRecord {
   at: number;
 }
 
+/** A first value of the record's fields: a small integer, then cleared, makes each field hold any value. */
+const WIDEN = 0;
+
 const FIELDS = ["ts", "type", "provider", "model", "job", "attempt", "request_id", "input_hash", "idempotency_key", "kind", "units", "webhook", "http_status", "error", "outcome", "run_seconds", "waited_seconds", "requeued", "amount", "currency"] as const;
 
 /** A record with every field undefined, to be reused line after line. */
 export function createEventRecord(): EventRecord {
-  const r = { at: Number.NaN } as EventRecord;
-  for (const f of FIELDS) r[f] = undefined;
-  return r;
+  return new ScannedRecord();
+}
+
+/**
+ * The record's fields hold values of every kind (strings, numbers, objects, undefined) from the
+ * start, so storing any of them never changes the object's shape or a field's representation.
+ */
+class ScannedRecord implements EventRecord {
+  ts: unknown = WIDEN;
+  type: unknown = WIDEN;
+  provider: unknown = WIDEN;
+  model: unknown = WIDEN;
+  job: unknown = WIDEN;
+  attempt: unknown = WIDEN;
+  request_id: unknown = WIDEN;
+  input_hash: unknown = WIDEN;
+  idempotency_key: unknown = WIDEN;
+  kind: unknown = WIDEN;
+  units: unknown = WIDEN;
+  webhook: unknown = WIDEN;
+  http_status: unknown = WIDEN;
+  error: unknown = WIDEN;
+  outcome: unknown = WIDEN;
+  run_seconds: unknown = WIDEN;
+  waited_seconds: unknown = WIDEN;
+  requeued: unknown = WIDEN;
+  amount: unknown = WIDEN;
+  currency: unknown = WIDEN;
+  at = Number.NaN;
+  constructor() {
+    clear(this);
+  }
 }
 
 function clear(r: EventRecord): void {
