@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { addDecimal, compareDecimal, formatDecimal, formatUnits, parseDecimal, ZERO, type Decimal } from "../../src/core/index.js";
+import { createAudit, type AttemptView } from "../../src/core/index.js";
 import { audit, TEST_POLICY } from "../support/audit.js";
 import { randomLog } from "../support/random-log.js";
 
@@ -39,6 +40,43 @@ describe("audit properties", () => {
         assert.deepEqual(audit(shuffled, { policies }).report, audit(events, { policies }).report);
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+/** Audits events split into parts, each read by its own audit, the parts absorbed into the first. */
+function auditInParts(parts: readonly (readonly (readonly [Record<string, unknown>, number])[])[]): { report: unknown; attempts: unknown[] } {
+  const audits = parts.map((events) => {
+    const a = createAudit({ policies });
+    for (const [e, line] of events) a.addValue(e, { file: "events.jsonl", line });
+    return a;
+  });
+  for (const other of audits.slice(1)) audits[0]!.absorb(other.part().part);
+  const attempts: unknown[] = [];
+  // An attempt as a reader sees it: its fields and getters, not where it sits in the table.
+  const view = (s: AttemptView): Record<string, unknown> => {
+    const { index: _index, table: _table, ids: _ids, runDecimal: _runDecimal, providerId: _p, modelId: _m, ...fields } = s as AttemptView & Record<string, unknown>;
+    return { ...fields, requestIds: s.requestIds, inputHash: s.inputHash, runSeconds: s.runSeconds };
+  };
+  const report = audits[0]!.finish((list) => attempts.push(...list.map((a) => ({ ...a, state: view(a.state) }))));
+  // Jobs are visited in the order the merged table holds them: compare them as a set.
+  const key = (a: unknown): string => JSON.stringify([(a as { state: AttemptView }).state.job, (a as { state: AttemptView }).state.attempt]);
+  return { report, attempts: attempts.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)) };
+}
+
+describe("audit parts merged", () => {
+  it("absorbing parts gives the report and attempts of one audit, however the events are split (by job or not)", () => {
+    fc.assert(
+      fc.property(randomLog, fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 64, maxLength: 64 }), fc.boolean(), (events, picks, byJob) => {
+        const parts: [Record<string, unknown>, number][][] = [[], [], []];
+        events.forEach((e, k) => {
+          // By job: every event of a job in one part (the whole-job copy); else event by event.
+          const key = byJob ? Number((e.job as string).slice(4)) : k;
+          parts[picks[key % picks.length]!]!.push([e, k + 1]);
+        });
+        assert.deepEqual(auditInParts(parts), auditInParts([events.map((e, k) => [e, k + 1] as const)]));
+      }),
+      { numRuns: 200 },
     );
   });
 });

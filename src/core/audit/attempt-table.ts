@@ -156,11 +156,8 @@ export class AttemptTable {
 
   private findOrAddRow(job: string, attempt: number, provider: string, model: string, at: number): number {
     let j = this.jobs.get(job);
-    if (j === -1) {
-      j = this.jobs.add(job);
-      if (j >= this.jobHead.length) this.jobHead = grow(this.jobHead, nextCapacity(this.jobHead.length));
-      this.jobHead[j] = -1;
-    } else {
+    if (j === -1) j = this.newJob(job);
+    else {
       for (let i = this.jobHead[j]!; i !== -1; i = this.nextInJob[i]!) if (this.attempt[i] === attempt) return i;
     }
     this.ensure();
@@ -172,6 +169,72 @@ export class AttemptTable {
     this.jobHead[j] = i;
     this.provider[i] = this.intern(provider, this.providerIds, this.providers);
     this.model[i] = this.intern(model, this.modelIds, this.models);
+    return i;
+  }
+
+  /** Adds job `name`, not yet in the table, with no attempts; returns its number. */
+  newJob(name: string): number {
+    const j = this.jobs.add(name);
+    if (j >= this.jobHead.length) this.jobHead = grow(this.jobHead, nextCapacity(this.jobHead.length));
+    this.jobHead[j] = -1;
+    return j;
+  }
+
+  /** The ids of provider and model names (added where new), to map another table's ids onto this one's. */
+  providerId(name: string): number {
+    return this.intern(name, this.providerIds, this.providers);
+  }
+
+  /** See providerId. */
+  modelId(name: string): number {
+    return this.intern(name, this.modelIds, this.models);
+  }
+
+  /**
+   * Appends row `r` of another table as a new attempt of job `j` (a job this table had not
+   * seen, so folding the row in would give exactly the row): its columns are copied as they
+   * are, provider, model and unit ids mapped through the given arrays, its polls and rare facts
+   * copied. No string is made. Returns the new row.
+   */
+  appendCopy(src: TableState, r: number, j: number, providerIds: readonly number[], modelIds: readonly number[], unitIds: readonly number[], requestIds: StringColumn, inputHashes: StringColumn): number {
+    this.ensure();
+    const i = this.size++;
+    this.start[i] = src.start[r]!;
+    this.submittedAt[i] = src.submittedAt[r]!;
+    this.createdAt[i] = src.createdAt[r]!;
+    this.completedAt[i] = src.completedAt[r]!;
+    this.runSeconds[i] = src.runSeconds[r]!;
+    this.attempt[i] = src.attempt[r]!;
+    this.jobOf[i] = j;
+    this.nextInJob[i] = this.jobHead[j]!;
+    this.jobHead[j] = i;
+    this.provider[i] = providerIds[src.provider[r]!]!;
+    this.model[i] = modelIds[src.model[r]!]!;
+    const u = src.units[r]!;
+    this.units[i] = u === -1 ? -1 : unitIds[u]!;
+    const ua = src.unitsAsked[r]!;
+    this.unitsAsked[i] = ua === -1 ? -1 : unitIds[ua]!;
+    this.outcome[i] = src.outcome[r]!;
+    this.completedError[i] = src.completedError[r]!;
+    this.flags[i] = src.flags[r]!;
+    this.requestIds.copyRow(i, requestIds, r);
+    this.inputHashes.copyRow(i, inputHashes, r);
+    if ((src.flags[r]! & HAS_RARE) !== 0) {
+      const x = src.rare.get(r)!;
+      this.rare.set(i, { ...x, ...(x.otherModels ? { otherModels: [...x.otherModels] } : {}), ...(x.otherRequestIds ? { otherRequestIds: [...x.otherRequestIds] } : {}) });
+    }
+    // Polls in the same order as in the source's list (newest read first).
+    let last = -1;
+    for (let p = src.pollHead[r]!; p !== -1; p = src.pollNext[p]!) {
+      this.notePoll(i, src.pollTime[p]!, src.pollStatus[p]!);
+      const q = this.pollHead[i]!;
+      if (last !== -1) {
+        this.pollHead[i] = this.pollNext[q]!;
+        this.pollNext[q] = -1;
+        this.pollNext[last] = q;
+      }
+      last = q;
+    }
     return i;
   }
 

@@ -58,7 +58,22 @@ export function absorbTable(dst: AttemptTable, src: TableState): string[] {
   const jobNames = StringColumn.fromState(src.jobNames, false);
   const requestIds = StringColumn.fromState(src.requestIds, false);
   const inputHashes = StringColumn.fromState(src.inputHashes, true);
+  // A job this table has not seen is taken over whole: its rows are copied as they are (no
+  // strings made), which is what folding them in one by one would give. Most jobs of a worker's
+  // byte ranges are its own.
+  const providerIds = src.providers.map((p) => dst.providerId(p));
+  const modelIds = src.models.map((m) => dst.modelId(m));
+  const taken = new Int32Array(src.jobCount).fill(-1); // the job's number here, where taken over
+  for (let j = 0; j < src.jobCount; j++) {
+    const name = jobNames.get(j)!;
+    if (dst.jobs.get(name) === -1) taken[j] = dst.newJob(name);
+  }
   for (let r = 0; r < src.size; r++) {
+    const tj = taken[src.jobOf[r]!]!;
+    if (tj !== -1) {
+      dst.appendCopy(src, r, tj, providerIds, modelIds, unitMap, requestIds, inputHashes);
+      continue;
+    }
     const job = jobNames.get(src.jobOf[r]!)!;
     const attempt = src.attempt[r]!;
     const provider = src.providers[src.provider[r]!]!;

@@ -89,6 +89,29 @@ export class StringColumn {
     }
   }
 
+  /** Gives row `i` the string of row `j` of `other` (a column of the same kind), bytes as they are. */
+  copyRow(i: number, other: StringColumn, j: number): void {
+    if (this.offset[i] === -2) this.wide.delete(i);
+    const at = other.offset[j]!;
+    if (at === -1) {
+      this.offset[i] = -1;
+      return;
+    }
+    if (at === -2) {
+      this.offset[i] = -2;
+      this.wide.set(i, other.wide.get(j)!);
+      return;
+    }
+    const len = other.length[j]!;
+    const n = len & ~HEX;
+    this.room(n);
+    const to = this.used;
+    this.bytes.set(other.bytes.subarray(at, at + n), to);
+    this.used += n;
+    this.offset[i] = to;
+    this.length[i] = len;
+  }
+
   /** True when row `i` has a string. */
   has(i: number): boolean {
     return this.offset[i] !== -1;
