@@ -71,7 +71,7 @@ describe("audit parts merged", () => {
         const parts: [Record<string, unknown>, number][][] = [[], [], []];
         events.forEach((e, k) => {
           // By job: every event of a job in one part (the whole-job copy); else event by event.
-          const key = byJob ? Number((e.job as string).slice(4)) : k;
+          const key = byJob ? (typeof e.job === "string" ? Number(e.job.slice(4)) : 0) : k;
           parts[picks[key % picks.length]!]!.push([e, k + 1]);
         });
         assert.deepEqual(auditInParts(parts), auditInParts([events.map((e, k) => [e, k + 1] as const)]));
