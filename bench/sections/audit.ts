@@ -1,7 +1,7 @@
 // The audit's speed: seeded synthetic logs of 1M and 10M events, audited by the built CLI, beside
 // a DuckDB group-by over the same file. Each command runs as a whole process under
 // /usr/bin/time (wall seconds, peak resident memory); figures are medians of --runs (default 3).
-//   npm run bench -- audit [--sizes 1000000,10000000] [--runs 3] [--threads auto,1] [--pair]
+//   npm run bench -- audit [--sizes 1000000,10000000] [--runs 3] [--threads auto,2] [--pair]
 // --pair also runs two one-thread audits of the 1M log at once beside one alone: what a second
 // core gives two independent processes on this machine, the most threads can gain.
 import { spawn, spawnSync } from "node:child_process";
@@ -94,7 +94,7 @@ export const section: BenchSection = {
     if (!existsSync(`${root}dist/cli/main.js`)) throw new Error("build first: npm run build");
     const sizes = flag(args, "sizes", "1000000,10000000").split(",").map(Number);
     const runs = Number(flag(args, "runs", "3"));
-    const threadChoices = flag(args, "threads", "auto,1").split(",");
+    const threadChoices = flag(args, "threads", "auto,2").split(",");
     console.log("| events | threads | file MB | failcost s | events/s | peak MB | DuckDB s | DuckDB peak MB | failcost / DuckDB time |");
     console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for (const n of sizes) for (const threads of threadChoices) console.log(await measure(n, threads, runs));

@@ -38,7 +38,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         .option("--provider <name>", "only this provider")
         .option("--model <name>", "only this model")
         .option("--top <n>", "how many of the most wasteful jobs to list", "10")
-        .option("--threads <n>", "threads to read with (default: one per core, up to 4, for inputs of 48 MB to 1 GiB; one otherwise)")
+        .option("--threads <n>", "threads to read with (default: one per core, up to 4, for inputs of 48 MB to 1 GiB on 4 cores or more; one otherwise)")
         .option("--db <ledger>", "audit the ledger instead of files (an SQLite file or postgres:// URL)")
         .option("--no-progress", "no progress line on stderr"),
     load: async () => (await import("./commands/audit.js")).audit,

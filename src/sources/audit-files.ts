@@ -30,10 +30,20 @@ const THREADS_FROM_BYTES = 48 * 1024 * 1024;
 const ONE_THREAD_FROM_BYTES = 1024 * 1024 * 1024;
 
 /**
+ * Below this many cores, one thread: on a 2-core VM two threads read the 1M log in 2.71 s where
+ * one took 2.42 s, with 43% more CPU (docs/benchmarks.md). Each running thread got well under a
+ * core (two audits at once ran at 1.45× the throughput of one), less than a worker costs: its
+ * start, its own compiling, and the merge.
+ */
+const THREADS_FROM_CORES = 4;
+
+/**
  * How many threads an audit of `totalBytes` uses by default: one per core (up to 4) for inputs
- * from 48 MB to 1 GiB; one below (workers cost more than they save) and above (memory).
+ * from 48 MB to 1 GiB on machines of 4 cores or more; one below 48 MB (workers cost more than
+ * they save), above 1 GiB (memory) and on fewer cores.
  */
 export function defaultThreads(totalBytes: number, cores = availableParallelism()): number {
+  if (cores < THREADS_FROM_CORES) return 1;
   return totalBytes < THREADS_FROM_BYTES || totalBytes > ONE_THREAD_FROM_BYTES ? 1 : Math.min(cores, 4);
 }
 

@@ -101,12 +101,14 @@ describe("auditFiles", () => {
     }
   });
 
-  it("threads by default only where they pay: 48 MB to 1 GiB (memory first above)", () => {
+  it("threads by default only where they pay: 48 MB to 1 GiB (memory first above), on 4 cores or more", () => {
     const MB = 1024 * 1024;
-    assert.equal(defaultThreads(10 * MB, 2), 1);
-    assert.equal(defaultThreads(200 * MB, 2), 2);
+    assert.equal(defaultThreads(10 * MB, 8), 1);
+    assert.equal(defaultThreads(200 * MB, 2), 1);
+    assert.equal(defaultThreads(200 * MB, 3), 1);
+    assert.equal(defaultThreads(200 * MB, 4), 4);
     assert.equal(defaultThreads(200 * MB, 16), 4);
-    assert.equal(defaultThreads(2048 * MB, 2), 1);
+    assert.equal(defaultThreads(2048 * MB, 8), 1);
   });
 
   it("an unreadable file is an error that names it", async () => {
