@@ -69,12 +69,15 @@ export function exactDouble(text: string): number | undefined {
   return d !== undefined && back !== undefined && compareDecimal(d, back) === 0 ? n : undefined;
 }
 
+/** 10^k for k = 0..22, exact doubles (no pow call on the hot path). */
+export const POW10_DOUBLE: readonly number[] = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
 /**
  * A JSON number as whole units of 10^-scale, exactly as written (its shortest round-trip text
  * must need at most `scale` decimals). Uses plain arithmetic where a double is provably exact.
  */
 export function unitsOfNumber(n: number, scale: number): bigint {
-  const p = 10 ** scale;
+  const p = scale < POW10_DOUBLE.length ? POW10_DOUBLE[scale]! : 10 ** scale;
   const v = Math.round(n * p);
   // Below 2^51, distinct integers over p are distinct doubles, and the number's own digits D
   // satisfy D / p === n (correctly rounded division): so v / p === n proves v === D.

@@ -132,6 +132,18 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
   const tally = new Tally(scales.money, options.topJobs ?? 10);
   const memo = createPriceMemo();
   const sdkRetries = new SdkRetryTally(options.sdkRetries ?? [], scales.money);
+  // Each attempt's policy and price rule by its provider and model ids, looked up once each.
+  const policyOf = table.providers.map((p) => policies.get(p));
+  const rules = new Map<number, ReturnType<PriceTable["lookup"]>>();
+  const ruleOf = (s: AttemptRow): ReturnType<PriceTable["lookup"]> => {
+    const key = s.providerId * table.models.length + s.modelId;
+    let rule = rules.get(key);
+    if (rule === undefined && !rules.has(key)) {
+      rule = tables.get(s.provider)!.lookup(s.model);
+      rules.set(key, rule);
+    }
+    return rule;
+  };
   for (let j = 0; j < table.jobs.count; j++) {
     const name = table.jobs.name(j);
     const rows = table.attemptsOfJob(j).map((i) => table.view(i, name));
@@ -139,7 +151,7 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
     const judged: Judgement<AttemptRow>[] = [];
     for (const s of rows) {
       const cls = classify(s);
-      const polls = measurePolls(s, policies.get(s.provider)?.min_poll_seconds);
+      const polls = measurePolls(s, policyOf[s.providerId]?.min_poll_seconds);
       judged.push({
         state: s,
         cls,
@@ -159,12 +171,12 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
     for (const jd of judged) {
       const s = jd.state;
       if (!inRange(s)) continue;
-      const policy = policies.get(s.provider);
+      const policy = policyOf[s.providerId];
       let priced: PricedAttempt | undefined;
       if (!policy) count(missing.policy, s.provider);
       else if (policy.currency !== currency) count(missing.currency, s.provider);
       else {
-        const rule = tables.get(s.provider)!.lookup(s.model);
+        const rule = ruleOf(s);
         if (!rule) count(missing.price, `${s.provider}\u0000${s.model}`);
         else {
           priced = priceAttempt(policy, rule.price, { cls: jd.cls, failure: jd.failure, runSeconds: undefined, runUnits: s.runUnits(scales.qty), units: s.units, unitsAsked: s.unitsAsked, polls: jd.polls }, scales, memo);
@@ -172,7 +184,7 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
           if (priced.missingMaxRun) count(missing.maxRun, `${s.provider}\u0000${rule.pattern}`);
         }
       }
-      const charges = chargesByRow.get(s.index) ?? NO_CHARGES;
+      const charges = chargesByRow.size === 0 ? NO_CHARGES : (chargesByRow.get(s.index) ?? NO_CHARGES);
       let charged: bigint | undefined;
       for (const c of charges) {
         if (c.currency !== currency) {

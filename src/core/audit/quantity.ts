@@ -1,4 +1,4 @@
-import { decimalFromNumber, parseDecimal, scaleOf, ZERO, type Decimal } from "../decimal.js";
+import { decimalFromNumber, parseDecimal, POW10_DOUBLE, scaleOf, ZERO, type Decimal } from "../decimal.js";
 import type { AttemptTable } from "./attempt-table.js";
 
 /** Reads a quantity (a JSON number or decimal text) exactly; undefined if it is neither. */
@@ -19,7 +19,7 @@ function scaleOfNumber(v: number): number {
  * places (as in unitsOfNumber). False means "not proven": the caller reads v's digits.
  */
 function fitsScale(v: number, scale: number): boolean {
-  const p = 10 ** scale;
+  const p = scale < POW10_DOUBLE.length ? POW10_DOUBLE[scale]! : 10 ** scale;
   const d = Math.round(v * p);
   return Math.abs(d) < 2 ** 51 && d / p === v;
 }
