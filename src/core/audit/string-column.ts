@@ -8,23 +8,9 @@ import { growable, growTo } from "./growable.js";
 
 const HEX = 0x80;
 
-function isLowerHex(s: string): boolean {
-  if (s.length === 0 || s.length % 2 !== 0 || s.length > 254) return false;
-  for (let k = 0; k < s.length; k++) {
-    const c = s.charCodeAt(k);
-    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
-  }
-  return true;
-}
-
-function isShortLatin1(s: string): boolean {
-  if (s.length > 127) return false;
-  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) > 255) return false;
-  return true;
-}
-
-function hexValue(c: number): number {
-  return c <= 57 ? c - 48 : c - 87;
+/** A lowercase hex digit's value, or -1. */
+function hexDigit(c: number): number {
+  return c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
 }
 
 const HEX_DIGITS = "0123456789abcdef";
@@ -68,21 +54,16 @@ export class StringColumn {
   /** Stores `s` for row `i` (replacing what it had). */
   set(i: number, s: string): void {
     if (this.offset[i] === -2) this.wide.delete(i);
-    if (this.hex && isLowerHex(s)) {
+    // Written and checked in one pass; `used` moves on only once the string proved to fit.
+    if (this.hex && s.length > 0 && s.length % 2 === 0 && s.length <= 254 && this.packHex(s)) {
       const n = s.length / 2;
-      this.room(n);
-      const at = this.used;
-      for (let k = 0; k < n; k++) this.bytes[at + k] = (hexValue(s.charCodeAt(2 * k)) << 4) | hexValue(s.charCodeAt(2 * k + 1));
-      this.used += n;
-      this.offset[i] = at;
+      this.offset[i] = this.used;
       this.length[i] = HEX | n;
-    } else if (isShortLatin1(s) && s.length < HEX) {
-      this.room(s.length);
-      const at = this.used;
-      for (let k = 0; k < s.length; k++) this.bytes[at + k] = s.charCodeAt(k);
-      this.used += s.length;
-      this.offset[i] = at;
+      this.used += n;
+    } else if (s.length < HEX && this.copyLatin1(s)) {
+      this.offset[i] = this.used;
       this.length[i] = s.length;
+      this.used += s.length;
     } else {
       this.offset[i] = -2;
       this.wide.set(i, s);
@@ -110,6 +91,34 @@ export class StringColumn {
     this.used += n;
     this.offset[i] = to;
     this.length[i] = len;
+  }
+
+  /** Writes lowercase hex `s` packed at `used` (not moving it on); false if `s` is not lowercase hex. */
+  private packHex(s: string): boolean {
+    const n = s.length / 2;
+    this.room(n);
+    const bytes = this.bytes;
+    const at = this.used;
+    for (let k = 0; k < n; k++) {
+      const hi = hexDigit(s.charCodeAt(2 * k));
+      const lo = hexDigit(s.charCodeAt(2 * k + 1));
+      if ((hi | lo) < 0) return false;
+      bytes[at + k] = (hi << 4) | lo;
+    }
+    return true;
+  }
+
+  /** Writes Latin-1 `s` a byte a character at `used` (not moving it on); false if a character is wider. */
+  private copyLatin1(s: string): boolean {
+    this.room(s.length);
+    const bytes = this.bytes;
+    const at = this.used;
+    for (let k = 0; k < s.length; k++) {
+      const c = s.charCodeAt(k);
+      if (c > 255) return false;
+      bytes[at + k] = c;
+    }
+    return true;
   }
 
   /** True when row `i` has a string. */
