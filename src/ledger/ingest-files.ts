@@ -83,7 +83,11 @@ export async function ingestFiles(ledger: Ledger, files: readonly string[], opti
       if (!failed) options.onProgress?.(read, total, added, known);
     });
     batch = [];
-    appended.catch(() => undefined); // its error is raised where it is awaited
+    // Its error is raised where it is awaited; from the moment it fails, no later batch's commit
+    // is reported as progress (the ingest is failing, whatever the reader is still doing).
+    appended.catch(() => {
+      failed = true;
+    });
     const before = writing;
     writing = appended;
     await before;
