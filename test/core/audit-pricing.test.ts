@@ -95,7 +95,9 @@ describe("audit: charged events", () => {
     const { report } = audit([...success(A1, 0), charged("ghost", "1.25")]);
     assert.equal(report.billed, "0.0585");
     assert.deepEqual(report.unmatched_charges, { count: 1, amount: "1.25" });
-    assert.ok(report.problems.some((p) => p.why.includes("match no attempt's request id")));
+    assert.ok(report.problems.some((p) => p.why === "1 charge (1.25 USD) matches no attempt's request id: it is not in billed"));
+    const two = audit([...success(A1, 0), charged("ghost", "1.25"), charged("ghost-2", "0.5")]).report;
+    assert.ok(two.problems.some((p) => p.why === "2 charges (1.75 USD) match no attempt's request id: they are not in billed"));
   });
 
   it("a charge in another currency is a problem and the estimate stays", () => {

@@ -44,7 +44,7 @@ export async function scanAll(ledger: Ledger, query = {}): Promise<string[]> {
  */
 export function withoutReadCounts(r: Report): Omit<Report, "events" | "unmatched_charges" | "problems"> & { problems: Report["problems"] } {
   const { events: _e, unmatched_charges: _u, ...rest } = r;
-  return { ...rest, problems: r.problems.filter((p) => !p.why.includes("match no attempt's request id")) };
+  return { ...rest, problems: r.problems.filter((p) => !/matche?s? no attempt's request id/.test(p.why)) };
 }
 
 /** One millisecond time as µs. */

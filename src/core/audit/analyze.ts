@@ -236,7 +236,10 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
   }
   if (unmatched.length > 0) {
     const others = otherCurrencies > 0 ? ` and ${otherCurrencies} in other currencies` : "";
-    problems.push({ why: `${unmatched.length} charges (${formatUnits(unmatchedTotal, scales.money)} ${currency}${others}) match no attempt's request id: they are not in billed` });
+    const one = unmatched.length === 1;
+    problems.push({
+      why: `${unmatched.length} ${one ? "charge" : "charges"} (${formatUnits(unmatchedTotal, scales.money)} ${currency}${others}) ${one ? "matches" : "match"} no attempt's request id: ${one ? "it is" : "they are"} not in billed`,
+    });
   }
   return {
     ...tally.totals(currency, collected.events),
