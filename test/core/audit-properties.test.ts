@@ -80,3 +80,31 @@ describe("audit parts merged", () => {
     );
   });
 });
+
+describe("audit parts merged: conflicts", () => {
+  const usd = { ...TEST_POLICY, provider: "test" };
+  const eur = { ...TEST_POLICY, provider: "zeta", currency: "EUR" };
+  const at = (s: number): string => new Date(Date.UTC(2026, 10, 1, 10, 0, s)).toISOString();
+  const first = { ts: at(0), provider: "alpha", model: "m", job: "J", attempt: 1, type: "submitted" };
+  const second = { ts: at(5), provider: "zeta", model: "m", job: "J", attempt: 1, type: "completed", outcome: "succeeded", run_seconds: 1 };
+  const filler = { ts: at(1), provider: "unpriced", model: "m", job: "K", attempt: 1, type: "submitted" };
+  const run = (parts: readonly Record<string, unknown>[][]) => {
+    const audits = parts.map((events) => {
+      const a = createAudit({ policies: [usd, eur] });
+      events.forEach((e, k) => a.addValue(e, { file: "events.jsonl", line: k + 1 }));
+      return a;
+    });
+    for (const other of audits.slice(1)) audits[0]!.absorb(other.part().part);
+    return audits[0]!.finish();
+  };
+
+  it("an attempt naming two providers: the same report read whole, in either order, or merged from parts (currency, problem and its job)", () => {
+    const whole = run([[first, filler, second]]);
+    assert.equal(whole.currency, "USD");
+    assert.deepEqual(run([[second, filler, first]]), whole);
+    assert.deepEqual(run([[first, filler], [second]]), whole);
+    assert.deepEqual(run([[second], [filler, first]]), whole);
+    const conflict = whole.problems.find((p) => p.why.includes("names two providers"));
+    assert.equal(conflict?.job, "J");
+  });
+});

@@ -87,7 +87,11 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
     policies.set(p.provider, p);
     tables.set(p.provider, createPriceTable(p.prices));
   }
-  const usedProviders = [...table.providers].sort();
+  // The providers attempts name (not every name the table holds: one that lost a conflict, or
+  // came with a merged part, names no attempt), so the currency does not depend on read order.
+  const onRows = new Set<number>();
+  for (let i = 0; i < table.size; i++) onRows.add(table.provider[i]!);
+  const usedProviders = [...onRows].map((id) => table.providers[id]!).sort();
   const currency = usedProviders.map((p) => policies.get(p)?.currency).find((c) => c !== undefined) ?? options.currency ?? options.policies[0]?.currency ?? "USD";
   const scales = chooseScales(options.policies, table, collected.charges.values());
   const duplicates = findDuplicates(table, (options.duplicateWindowSeconds ?? 600) * 1_000_000);

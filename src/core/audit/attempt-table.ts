@@ -246,7 +246,9 @@ export class AttemptTable {
     const kept = this.providers[this.provider[i]!]!;
     const keep = provider < kept ? provider : kept;
     this.provider[i] = this.intern(keep, this.providerIds, this.providers);
-    return `attempt ${attempt} of job '${job}' names two providers ('${kept}' and '${provider}'); kept '${keep}'`;
+    // Named in order, so the message does not depend on which event came first.
+    const other = keep === kept ? provider : kept;
+    return `attempt ${attempt} of job '${job}' names two providers ('${keep}' and '${other}'); kept '${keep}'`;
   }
 
   /** Notes a model for row `i`: the smallest name is kept (independent of order), others reported. */

@@ -144,7 +144,7 @@ export class Collected {
     this.events += part.events;
     this.problems.push(...part.problems);
     if (this.base.size === 0) this.base = AttemptTable.fromState(part.table);
-    else for (const why of absorbTable(this.base, part.table)) this.problems.push({ why });
+    else this.problems.push(...absorbTable(this.base, part.table));
     for (const [, list] of part.charges) for (const c of list) this.keepCharge(c);
   }
 }

@@ -48,10 +48,10 @@ export function tableState(t: AttemptTable): { state: TableState; transfer: Arra
 /**
  * Folds every attempt of `src` into `dst`, exactly as if `dst` had read `src`'s events itself:
  * each fact keeps its earliest time or latest terminal state, polls and webhook counts add up.
- * Returns the conflicts found (an attempt naming two providers).
+ * Returns the conflicts found (an attempt naming two providers), with their jobs.
  */
-export function absorbTable(dst: AttemptTable, src: TableState): string[] {
-  const conflicts: string[] = [];
+export function absorbTable(dst: AttemptTable, src: TableState): { why: string; job: string }[] {
+  const conflicts: { why: string; job: string }[] = [];
   const unitMap = src.unitSets.map((u: Units) => dst.unitSet(u));
   const unitsOf = (id: number): number => (id === -1 ? -1 : unitMap[id]!);
   const has = (v: number): boolean => v === v;
@@ -61,8 +61,9 @@ export function absorbTable(dst: AttemptTable, src: TableState): string[] {
   // A job this table has not seen is taken over whole: its rows are copied as they are (no
   // strings made), which is what folding them in one by one would give. Most jobs of a worker's
   // byte ranges are its own.
-  const providerIds = src.providers.map((p) => dst.providerId(p));
-  const modelIds = src.models.map((m) => dst.modelId(m));
+  // Names are added here only as a copied row needs them, as folding adds only names it keeps.
+  const providerIds = src.providers.map(() => -1);
+  const modelIds = src.models.map(() => -1);
   const taken = new Int32Array(src.jobCount).fill(-1); // the job's number here, where taken over
   for (let j = 0; j < src.jobCount; j++) {
     const name = jobNames.get(j)!;
@@ -71,6 +72,10 @@ export function absorbTable(dst: AttemptTable, src: TableState): string[] {
   for (let r = 0; r < src.size; r++) {
     const tj = taken[src.jobOf[r]!]!;
     if (tj !== -1) {
+      const p = src.provider[r]!;
+      const m = src.model[r]!;
+      if (providerIds[p] === -1) providerIds[p] = dst.providerId(src.providers[p]!);
+      if (modelIds[m] === -1) modelIds[m] = dst.modelId(src.models[m]!);
       dst.appendCopy(src, r, tj, providerIds, modelIds, unitMap, requestIds, inputHashes);
       continue;
     }
@@ -81,7 +86,7 @@ export function absorbTable(dst: AttemptTable, src: TableState): string[] {
     const i = dst.row(job, attempt, provider, model, src.start[r]!);
     dst.noteEarliest(dst.start, i, src.start[r]!);
     const conflict = dst.noteProvider(i, job, attempt, provider);
-    if (conflict) conflicts.push(conflict);
+    if (conflict) conflicts.push({ why: conflict, job });
     dst.noteModel(i, model);
     const x = (src.flags[r]! & HAS_RARE) === 0 ? undefined : src.rare.get(r);
     for (const m of x?.otherModels ?? []) dst.noteModel(i, m);
