@@ -79,6 +79,8 @@ describe("quantityScale", () => {
       [[1e-7, 0.25], 7],
       [[123.456789, 0.1], 6],
       [[3], 0],
+      // Past 10^22 a power of ten is no exact double: the digits decide.
+      [[1e-23, 4.128570110106711e-9], 24],
     ];
     for (const [runs, scale] of cases) {
       const events = runs.map((run, k) => ({ ts: "2026-11-01T00:00:00Z", provider: "p", model: "m", job: `j${k}`, attempt: 1, type: "completed", outcome: "succeeded", run_seconds: run }));

@@ -19,6 +19,7 @@ function scaleOfNumber(v: number): number {
  * places (as in unitsOfNumber). False means "not proven": the caller reads v's digits.
  */
 function fitsScale(v: number, scale: number): boolean {
+  if (scale >= POW10_DOUBLE.length) return false; // 10^scale is no longer an exact double
   const p = scale < POW10_DOUBLE.length ? POW10_DOUBLE[scale]! : 10 ** scale;
   const d = Math.round(v * p);
   return Math.abs(d) < 2 ** 51 && d / p === v;
