@@ -166,7 +166,10 @@ function fileChunks(path: string, from: number, until: number): Chunks {
   const readAt = (at: number): { buf: Buffer; n: Promise<number> } => {
     const buf = buffers[turn]!;
     turn ^= 1;
-    return { buf, n: handle.then(async (h) => (await h.read(buf, 0, buf.length, at)).bytesRead) };
+    const n = handle.then(async (h) => (await h.read(buf, 0, buf.length, at)).bytesRead);
+    // A read ahead may fail while nobody awaits it yet: its error is raised by the next `next()`.
+    n.catch(() => undefined);
+    return { buf, n };
   };
   const chunks: Chunks = {
     [Symbol.asyncIterator]: () => chunks,
@@ -208,6 +211,8 @@ function gunzipChunks(path: string): Chunks {
     bytesRead: () => raw.bytesRead,
     next: () => it.next(),
     return(): Promise<IteratorResult<Buffer>> {
+      // Both: destroying the gunzip stream alone leaves the file open.
+      raw.destroy();
       stream.destroy();
       return Promise.resolve({ done: true, value: undefined });
     },

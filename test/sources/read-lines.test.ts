@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { gzipSync } from "node:zlib";
 import { FileError } from "../../src/errors.js";
 import { readLines, type LineRange } from "../../src/sources/read-lines.js";
@@ -92,6 +94,37 @@ describe("readLines", () => {
     });
     assert.deepEqual([...seen].sort((a, b) => a - b), seen);
     assert.equal(seen.at(-1), Buffer.byteLength(text));
+  });
+
+  it("a read that fails while the visitor waits is a file error naming the file, not a crash", async () => {
+    // A failing disk cannot be had for real here: the file handle's read fails from its third call
+    // (the read ahead, while the visitor's promise for the first line is pending).
+    const probe = await open(file, "r");
+    const proto = Object.getPrototypeOf(probe) as { read: (...a: unknown[]) => Promise<unknown> };
+    await probe.close();
+    const read = proto.read;
+    let calls = 0;
+    proto.read = function (this: unknown, ...args: unknown[]) {
+      return ++calls >= 3 ? Promise.reject(Object.assign(new Error("EIO: i/o error, read"), { code: "EIO" })) : read.apply(this, args);
+    };
+    try {
+      await assert.rejects(
+        readLines(file, (_b, _s, _e, line) => (line === 1 ? sleep(50) : undefined), undefined, undefined, "events.jsonl"),
+        (e) => e instanceof FileError && /cannot read events\.jsonl: EIO/.test(e.message),
+      );
+    } finally {
+      proto.read = read;
+    }
+  });
+
+  it("closes a gzip file when reading stops early", async () => {
+    if (!existsSync("/proc/self/fd")) return;
+    const gz = join(dir, "stop.jsonl.gz");
+    writeFileSync(gz, gzipSync(Buffer.from(text)));
+    const open0 = readdirSync("/proc/self/fd").length;
+    for (let k = 0; k < 5; k++) await assert.rejects(readLines(gz, (_b, _s, _e, line) => assert.notEqual(line, 5)));
+    await sleep(20);
+    assert.ok(readdirSync("/proc/self/fd").length <= open0, "a gzip file was left open");
   });
 
   it("passes on the visitor's own error, and names an unreadable file", async () => {
