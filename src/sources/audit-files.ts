@@ -11,7 +11,7 @@ export type AuditProgress = (bytesRead: number, totalBytes: number, lines: numbe
 
 /** Options for auditing event files. */
 export interface AuditFilesOptions extends AuditOptions {
-  /** Threads to read with (default: `defaultThreads`, one per core up to 4 for inputs of 48 MB to 1 GiB; 1 reads in this thread). */
+  /** Threads to read with (default: `defaultThreads`: one per core up to 4 for inputs of 48 MB to 1 GiB on machines of 4 cores or more; 1 reads in this thread). */
   readonly threads?: number;
   /** Bytes in each task (a byte range of a plain file) the threads take in turn (default: the input split in eight per thread, at least 4 MB). */
   readonly pieceBytes?: number;
