@@ -6,15 +6,15 @@ import { startWorker } from "./start-worker.js";
 
 /**
  * Splits files into tasks, largest first: byte ranges of plain files (eight per thread, but none
- * under 4 MB, so the thread that finishes first takes more), whole gzip files.
+ * under 4 MB, so the thread that finishes first takes more), whole gzip files, pipes and devices.
  */
-export function planTasks(files: readonly string[], probes: readonly { gzip: boolean; size: number }[], threads: number, name: (f: string) => string, pieceBytes?: number): AuditTask[] {
+export function planTasks(files: readonly string[], probes: readonly { gzip: boolean; size: number; seekable?: boolean }[], threads: number, name: (f: string) => string, pieceBytes?: number): AuditTask[] {
   const total = probes.reduce((a, p) => a + p.size, 0);
   const piece = pieceBytes ?? Math.max(4 * 1024 * 1024, Math.ceil(total / (threads * 8)));
   const tasks: AuditTask[] = [];
   files.forEach((file, k) => {
-    const { gzip, size } = probes[k]!;
-    if (gzip || size <= piece) {
+    const { gzip, size, seekable } = probes[k]!;
+    if (gzip || seekable === false || size <= piece) {
       tasks.push({ id: tasks.length, file, name: name(file), size });
       return;
     }

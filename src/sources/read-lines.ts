@@ -1,5 +1,6 @@
-import { open } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { FileError, messageOf } from "../errors.js";
 
@@ -13,11 +14,27 @@ export type LineVisitor = (buf: Buffer, start: number, end: number, line: number
 /** Progress through one file: bytes read from disk so far, and the file's size. */
 export type ProgressListener = (bytesRead: number, fileSize: number) => void;
 
+/** What probing a file tells: gzip (by its first bytes), its size, and whether it can be read at any offset. */
+export interface FileProbe {
+  readonly gzip: boolean;
+  readonly size: number;
+  /** False for a pipe or a device (`<(zcat …)`, /dev/stdin): read once, from the start, in one piece. */
+  readonly seekable: boolean;
+}
+
 /**
- * Opens a file to check it is readable; tells gzip (by its first bytes) and its size. Errors
- * name the file as `name` (default: the path), e.g. as the user gave it.
+ * Opens a file to check it is readable; tells gzip (by its first bytes) and its size. A pipe or
+ * a device is only looked at, not opened (opening and closing a pipe's reading end could end its
+ * writer), and reads as size 0, not seekable; its gzip is told from its first bytes when read.
+ * Errors name the file as `name` (default: the path), e.g. as the user gave it.
  */
-export async function probeFile(path: string, name = path): Promise<{ gzip: boolean; size: number }> {
+export async function probeFile(path: string, name = path): Promise<FileProbe> {
+  try {
+    const st = await stat(path);
+    if (!st.isFile() && !st.isDirectory()) return { gzip: false, size: 0, seekable: false };
+  } catch (e) {
+    throw new FileError(`cannot read ${name}: ${messageOf(e)}`, path);
+  }
   let fh;
   try {
     fh = await open(path, "r");
@@ -29,7 +46,7 @@ export async function probeFile(path: string, name = path): Promise<{ gzip: bool
     if (st.isDirectory()) throw new FileError(`cannot read ${name}: it is a folder`, path);
     const head = Buffer.alloc(2);
     const { bytesRead } = await fh.read(head, 0, 2, 0);
-    return { gzip: bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b, size: st.size };
+    return { gzip: bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b, size: st.size, seekable: true };
   } finally {
     await fh.close();
   }
@@ -50,11 +67,11 @@ export interface LineRange {
  * `name` (default: the path). Returns the line count.
  */
 export async function readLines(path: string, visit: LineVisitor, onProgress?: ProgressListener, range?: LineRange, name = path): Promise<number> {
-  const { gzip, size } = await probeFile(path, name);
-  if (range && gzip) throw new FileError(`cannot read part of ${name}: it is gzip`, path);
+  const { gzip, size, seekable } = await probeFile(path, name);
+  if (range && (gzip || !seekable)) throw new FileError(`cannot read part of ${name}: it is ${gzip ? "gzip" : "a pipe or a device"}`, path);
   // A range starting mid-file begins one byte early: if that byte is a newline, the range starts a line.
   const from0 = range && range.start > 0 ? range.start - 1 : 0;
-  const source = gzip ? gunzipChunks(path) : fileChunks(path, from0, range ? range.end : size);
+  const source = !seekable ? pipeChunks(path) : gzip ? gunzipChunks(path) : fileChunks(path, from0, range ? range.end : size);
   const limit = range ? range.end : Number.POSITIVE_INFINITY;
   let skipping = range !== undefined && range.start > 0;
   let rest: Buffer | undefined;
@@ -214,6 +231,63 @@ function gunzipChunks(path: string): Chunks {
       // Both: destroying the gunzip stream alone leaves the file open.
       raw.destroy();
       stream.destroy();
+      return Promise.resolve({ done: true, value: undefined });
+    },
+  };
+  return chunks;
+}
+
+/**
+ * A pipe's or a device's bytes, read once from the start: plain, or gunzipped when its first
+ * two bytes are gzip's.
+ */
+function pipeChunks(path: string): Chunks {
+  const raw = createReadStream(path, { highWaterMark: CHUNK });
+  const input = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let read = 0;
+  let body: AsyncIterator<Buffer> | undefined;
+  let gunzip: ReturnType<typeof createGunzip> | undefined;
+  const next = async (): Promise<IteratorResult<Buffer>> => {
+    const r = await input.next();
+    if (!r.done) read += r.value.length;
+    return r;
+  };
+  const start = async (): Promise<AsyncIterator<Buffer>> => {
+    // Enough of the start to tell gzip: a pipe may give its first bytes one at a time.
+    const head: Buffer[] = [];
+    let have = 0;
+    let ended = false;
+    while (have < 2) {
+      const r = await next();
+      if (r.done) {
+        ended = true;
+        break;
+      }
+      head.push(r.value);
+      have += r.value.length;
+    }
+    const first = Buffer.concat(head);
+    async function* rest(): AsyncGenerator<Buffer> {
+      if (first.length > 0) yield first;
+      if (ended) return;
+      for (let r = await next(); !r.done; r = await next()) yield r.value;
+    }
+    if (first.length < 2 || first[0] !== 0x1f || first[1] !== 0x8b) return rest();
+    gunzip = createGunzip({ chunkSize: CHUNK });
+    const source = Readable.from(rest());
+    source.on("error", (e) => gunzip!.destroy(e));
+    return source.pipe(gunzip)[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  };
+  const chunks: Chunks = {
+    [Symbol.asyncIterator]: () => chunks,
+    bytesRead: () => read,
+    async next(): Promise<IteratorResult<Buffer>> {
+      body ??= await start();
+      return body.next();
+    },
+    return(): Promise<IteratorResult<Buffer>> {
+      raw.destroy();
+      gunzip?.destroy();
       return Promise.resolve({ done: true, value: undefined });
     },
   };

@@ -8,6 +8,7 @@ import { gzipSync } from "node:zlib";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { auditFiles, defaultThreads } from "../../src/sources/audit-files.js";
+import { planTasks } from "../../src/sources/audit-in-workers.js";
 import { audit, TEST_POLICY } from "../support/audit.js";
 import { randomLog } from "../support/random-log.js";
 
@@ -99,6 +100,20 @@ describe("auditFiles", () => {
         `threads ${threads}`,
       );
     }
+  });
+
+  it("plans a gzip file, a pipe and a small file as whole tasks, and cuts only large plain files", () => {
+    const MB = 1024 * 1024;
+    const probes = [
+      { gzip: true, size: 100 * MB, seekable: true },
+      { gzip: false, size: 0, seekable: false },
+      { gzip: false, size: 100 * MB, seekable: false },
+      { gzip: false, size: 1 * MB, seekable: true },
+      { gzip: false, size: 100 * MB, seekable: true },
+    ];
+    const tasks = planTasks(["a.gz", "pipe", "dev", "small", "big"], probes, 2, (f) => f);
+    for (const f of ["a.gz", "pipe", "dev", "small"]) assert.deepEqual(tasks.filter((t) => t.file === f).map((t) => t.range), [undefined], f);
+    assert.ok(tasks.filter((t) => t.file === "big").length > 1);
   });
 
   it("threads by default only where they pay: 48 MB to 1 GiB (memory first above), on 4 cores or more", () => {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -125,6 +126,23 @@ describe("readLines", () => {
     for (let k = 0; k < 5; k++) await assert.rejects(readLines(gz, (_b, _s, _e, line) => assert.notEqual(line, 5)));
     await sleep(20);
     assert.ok(readdirSync("/proc/self/fd").length <= open0, "a gzip file was left open");
+  });
+
+  it("reads a pipe (as `<(zcat …)` gives one) once from the start, plain or gzip", async () => {
+    for (const [k, bytes] of [Buffer.from(text), gzipSync(Buffer.from(text))].entries()) {
+      const fifo = join(dir, `pipe-${k}`);
+      execFileSync("mkfifo", [fifo]);
+      // The writer opens the pipe once the reader does, and writes in small pieces.
+      const writer = (async () => {
+        const h = await open(fifo, "w");
+        for (let at = 0; at < bytes.length; at += 65_536) await h.write(bytes.subarray(at, Math.min(bytes.length, at + 65_536)));
+        await h.close();
+      })();
+      const [{ lines: got, count }] = await Promise.all([visitAll(fifo), writer]);
+      assert.equal(count, lines.length);
+      assert.deepEqual(got, expected);
+      await assert.rejects(readLines(fifo, () => undefined, undefined, { start: 0, end: 10 }), /cannot read part of .*: it is a pipe or a device/);
+    }
   });
 
   it("passes on the visitor's own error, and names an unreadable file", async () => {
