@@ -26,7 +26,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "what failures, retries, timeouts and duplicates cost: billed, useful, waste by cause",
     define: (cmd) =>
       cmd
-        .argument("[files...]", "event files (JSON Lines, .jsonl.gz too), and billing charges")
+        .argument("[files...]", "event files (JSON Lines, .jsonl.gz too), and billing charges; - for stdin")
         .option("--policies <path>", "policy file or folder (repeatable; default ./policies, or policies/ beside the first file)", collect)
         .option("--json", "print the report as JSON (spec §6)")
         .option("--html <file>", "also write the report as one self-contained HTML file (charts, job timelines)")
@@ -48,7 +48,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "add event files to the ledger, once: events already there are not added again",
     define: (cmd) =>
       cmd
-        .argument("<files...>", "event files (JSON Lines, .jsonl.gz too)")
+        .argument("<files...>", "event files (JSON Lines, .jsonl.gz too); - for stdin")
         .option("--db <ledger>", "SQLite file or postgres://…?schema=name URL (default $FAILCOST_DB, else ./failcost.db)")
         .option("--json", "print the counts as JSON")
         .option("--strict", "ingest nothing (exit 1) if any line is a problem")

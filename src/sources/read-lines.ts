@@ -3,6 +3,7 @@ import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { FileError, messageOf } from "../errors.js";
+import { STDIN_PATH } from "./given-files.js";
 
 /**
  * One line's bytes: `buf[start, end)`, without its newline (or a trailing CR), and its number.
@@ -29,6 +30,7 @@ export interface FileProbe {
  * Errors name the file as `name` (default: the path), e.g. as the user gave it.
  */
 export async function probeFile(path: string, name = path): Promise<FileProbe> {
+  if (path === STDIN_PATH) return { gzip: false, size: 0, seekable: false };
   try {
     const st = await stat(path);
     if (!st.isFile() && !st.isDirectory()) return { gzip: false, size: 0, seekable: false };
@@ -238,11 +240,12 @@ function gunzipChunks(path: string): Chunks {
 }
 
 /**
- * A pipe's or a device's bytes, read once from the start: plain, or gunzipped when its first
+ * A pipe's or a device's bytes (standard input's for STDIN_PATH), read once from the start: plain, or gunzipped when its first
  * two bytes are gzip's.
  */
 function pipeChunks(path: string): Chunks {
-  const raw = createReadStream(path, { highWaterMark: CHUNK });
+  // Standard input is read as this process's own stream: it may be a socket, which has no path to open.
+  const raw = path === STDIN_PATH ? process.stdin : createReadStream(path, { highWaterMark: CHUNK });
   const input = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let read = 0;
   let body: AsyncIterator<Buffer> | undefined;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -34,6 +34,20 @@ describe("failcost audit", () => {
     for (const key of ["currency", "jobs", "attempts", "succeeded_jobs", "billed", "useful", "waste", "waste_by_cause", "range", "patterns", "by_provider", "by_model", "problems"]) assert.ok(key in report, key);
     assert.equal(report.billed, "0.0585");
     assert.deepEqual(Object.keys(report.range), ["billed_low", "billed_high", "waste_low", "waste_high"]);
+  });
+
+  it("reads events from standard input given as -, problems named stdin; --html refuses a pipe", async () => {
+    const dir = workspace(["not json"]);
+    const text = readFileSync(join(dir, "events.jsonl"), "utf8");
+    const fromFile = JSON.parse((await runCli(["audit", "--json", "events.jsonl"], dir)).stdout) as { problems: { file: string; line: number }[] };
+    const r = spawnCli(["audit", "--json", "-"], dir, text);
+    assert.equal(r.code, 0, r.stderr);
+    const fromStdin = JSON.parse(r.stdout) as { problems: { file: string; line: number }[] };
+    assert.deepEqual(fromStdin.problems.map((p) => `${p.file}:${p.line}`), ["stdin:4"]);
+    assert.deepEqual({ ...fromStdin, problems: [] }, { ...fromFile, problems: [] });
+    const html = spawnCli(["audit", "--html", "report.html", "-"], dir, text);
+    assert.equal(html.code, 2);
+    assert.match(html.stderr, /--html reads the event files twice .* stdin is a pipe: save it to a file first/);
   });
 
   it("bad lines are problems with file and line; the rest is still audited", async () => {
