@@ -1,4 +1,6 @@
 import type { AuditOptions, FailcostEvent } from "../core/index.js";
+import { UsageError } from "../errors.js";
+import { firstReadOnce, givenFiles } from "../sources/given-files.js";
 import { forEachFileEvent, type LineOrigin } from "./event-input.js";
 
 /** The filters of an export, as the audit takes them. */
@@ -31,6 +33,10 @@ export async function selectFileEvents(
     await forEachFileEvent(files, cwd, (r, origin) => ("why" in r ? problem(origin, r.why) : emit(r.event, r.value)));
     return;
   }
+  // Two passes: a file that can be read only once would give nothing the second time.
+  const { paths, nameOf } = givenFiles(cwd, files);
+  const once = firstReadOnce(paths);
+  if (once !== undefined) throw new UsageError(`--since, --until, --provider and --model read the event files twice, and ${nameOf(once)} is a pipe: save it to a file first`);
   const attempts = new Map<string, AttemptSeen>();
   await forEachFileEvent(files, cwd, (r) => {
     if ("why" in r || r.event.type === "charged") return;

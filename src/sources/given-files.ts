@@ -1,3 +1,4 @@
+import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 
 /** The path that `-` stands for: standard input. */
@@ -11,4 +12,12 @@ export function givenFiles(cwd: string, files: readonly string[]): { readonly pa
   const paths = files.map((f) => (f === "-" ? STDIN_PATH : resolve(cwd, f)));
   const names = new Map(paths.map((p, k) => [p, files[k] === "-" ? "stdin" : files[k]!]));
   return { paths, nameOf: (p) => names.get(p) ?? p };
+}
+
+/**
+ * The first of `paths` that can be read only once (standard input, a pipe, a device), or
+ * undefined: a command that reads its inputs twice must refuse it.
+ */
+export function firstReadOnce(paths: readonly string[]): string | undefined {
+  return paths.find((p) => p === STDIN_PATH || (existsSync(p) && !statSync(p).isFile()));
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -48,6 +48,17 @@ describe("failcost audit", () => {
     const html = spawnCli(["audit", "--html", "report.html", "-"], dir, text);
     assert.equal(html.code, 2);
     assert.match(html.stderr, /--html reads the event files twice .* stdin is a pipe: save it to a file first/);
+    // Other commands that read their input twice refuse it too; read once, it is taken.
+    const strict = spawnCli(["ingest", "--strict", "--db", "l.db", "-"], dir, text);
+    assert.equal(strict.code, 2);
+    assert.match(strict.stderr, /--strict reads the event files twice .* stdin is a pipe/);
+    assert.ok(!existsSync(join(dir, "l.db")));
+    const filtered = spawnCli(["export", "events", "--since", "2026-11-01", "--events", "-"], dir, text);
+    assert.equal(filtered.code, 2);
+    assert.match(filtered.stderr, /read the event files twice, and stdin is a pipe/);
+    const ingested = spawnCli(["ingest", "--db", "l.db", "-"], dir, text);
+    assert.equal(ingested.code, 0, ingested.stderr);
+    assert.match(ingested.stdout + ingested.stderr, /3 new/);
   });
 
   it("bad lines are problems with file and line; the rest is still audited", async () => {

@@ -1,5 +1,4 @@
 import { resolve } from "node:path";
-import { existsSync, statSync } from "node:fs";
 import type { AttemptVisitor, AuditOptions, Report } from "../../core/index.js";
 import { StrictError, UsageError } from "../../errors.js";
 import { auditLedger } from "../../ledger/audit-ledger.js";
@@ -14,7 +13,7 @@ import type { CliIo } from "../io.js";
 import { useColor } from "../io.js";
 import { parseAmount, parseChoices, parseCount, parseSpan } from "../options.js";
 import { compactCount, createProgressLine } from "../progress.js";
-import { givenFiles, STDIN_PATH } from "../../sources/given-files.js";
+import { firstReadOnce, givenFiles } from "../../sources/given-files.js";
 import { resolvePolicies } from "../resolve-policies.js";
 import { upgradeNotice } from "../upgrade-notice.js";
 import type { UpgradeListener } from "../../ledger/open-ledger.js";
@@ -64,7 +63,7 @@ export async function audit(args: unknown[], raw: Record<string, unknown>, io: C
   const { paths, nameOf } = givenFiles(io.cwd, files);
   // The HTML report reads the files a second time for its timelines: a pipe gives its lines once.
   if (opts.html !== undefined && ledger === undefined) {
-    const pipe = paths.find((p) => p === STDIN_PATH || (existsSync(p) && !statSync(p).isFile()));
+    const pipe = firstReadOnce(paths);
     if (pipe !== undefined) throw new UsageError(`--html reads the event files twice (for the timelines), and ${nameOf(pipe)} is a pipe: save it to a file first`);
   }
   const html = opts.html === undefined ? undefined : startAuditHtml({ inputs: ledger ? [ledger.display] : files, filters: { since: opts.since, until: opts.until, provider: opts.provider, model: opts.model }, topJobs, now: new Date() });

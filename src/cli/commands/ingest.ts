@@ -7,7 +7,7 @@ import type { CliIo } from "../io.js";
 import { parseCount } from "../options.js";
 import { compactCount, createProgressLine } from "../progress.js";
 import { probeFile } from "../../sources/read-lines.js";
-import { givenFiles } from "../../sources/given-files.js";
+import { firstReadOnce, givenFiles } from "../../sources/given-files.js";
 import { upgradeNotice } from "../upgrade-notice.js";
 import { plural } from "../../report/words.js";
 
@@ -44,6 +44,9 @@ export async function ingest(args: unknown[], raw: Record<string, unknown>, io: 
   const { target, display } = resolveLedgerTarget(opts.db, io.cwd, io.env);
   const progress = opts.progress === false ? createProgressLine({ ...io, stderr: { write: () => true } }) : createProgressLine(io);
   const { paths, nameOf } = givenFiles(io.cwd, files);
+  // --strict checks every line before it writes any: it reads the files twice.
+  const once = opts.strict === true ? firstReadOnce(paths) : undefined;
+  if (once !== undefined) throw new UsageError(`--strict reads the event files twice (every line is checked before any is written), and ${nameOf(once)} is a pipe: save it to a file first`);
   // Every file must be readable before a ledger is created: a typo makes no empty ledger.
   for (const p of paths) await probeFile(p, nameOf(p));
   const ledger = await openLedger(target, { onUpgrade: upgradeNotice(io, opts.db) });
