@@ -31,3 +31,12 @@ export function compactCount(n: number): string {
   if (n >= 1e4) return `${Math.round(n / 1e3)}k`;
   return String(n);
 }
+
+/**
+ * How far reading has come: a percentage of the total, or the bytes read where the total is not
+ * known or already passed (a pipe's size is unknown).
+ */
+export function readShare(read: number, total: number): string {
+  if (total > 0 && read <= total) return `${Math.floor((read / total) * 100)}%`;
+  return read >= 1e6 ? `${(read / 1e6).toFixed(1)} MB` : `${Math.round(read / 1e3)} kB`;
+}

@@ -12,7 +12,7 @@ import { readJobEvents } from "../../sources/job-events.js";
 import type { CliIo } from "../io.js";
 import { useColor } from "../io.js";
 import { parseAmount, parseChoices, parseCount, parseSpan } from "../options.js";
-import { compactCount, createProgressLine } from "../progress.js";
+import { compactCount, createProgressLine, readShare } from "../progress.js";
 import { firstReadOnce, givenFiles } from "../../sources/given-files.js";
 import { resolvePolicies } from "../resolve-policies.js";
 import { upgradeNotice } from "../upgrade-notice.js";
@@ -87,7 +87,7 @@ export async function audit(args: unknown[], raw: Record<string, unknown>, io: C
             ...options,
             ...(threads !== undefined ? { threads } : {}),
             displayName: nameOf,
-            onProgress: (read, total, lines) => progress.update(`reading events: ${total > 0 ? Math.floor((read / total) * 100) : 0}% (${compactCount(lines)} lines)`),
+            onProgress: (read, total, lines) => progress.update(`reading events: ${readShare(read, total)} (${compactCount(lines)} lines)`),
           },
         );
   progress.done();

@@ -5,7 +5,7 @@ import { resolveLedgerTarget } from "../../ledger/ledger-target.js";
 import { openLedger } from "../../ledger/open-ledger.js";
 import type { CliIo } from "../io.js";
 import { parseCount } from "../options.js";
-import { compactCount, createProgressLine } from "../progress.js";
+import { compactCount, createProgressLine, readShare } from "../progress.js";
 import { probeFile } from "../../sources/read-lines.js";
 import { firstReadOnce, givenFiles } from "../../sources/given-files.js";
 import { upgradeNotice } from "../upgrade-notice.js";
@@ -60,7 +60,7 @@ export async function ingest(args: unknown[], raw: Record<string, unknown>, io: 
         strict: opts.strict === true,
         displayName: nameOf,
         onProgress: (read, total, added, known) =>
-          progress.update(`ingesting: ${total > 0 ? Math.floor((read / total) * 100) : 0}% (${compactCount(added)} new, ${compactCount(known)} known)`),
+          progress.update(`ingesting: ${readShare(read, total)} (${compactCount(added)} new, ${compactCount(known)} known)`),
       },
     );
   } finally {
