@@ -56,6 +56,12 @@ describe("failcost audit", () => {
     const filtered = spawnCli(["export", "events", "--since", "2026-11-01", "--events", "-"], dir, text);
     assert.equal(filtered.code, 2);
     assert.match(filtered.stderr, /read the event files twice, and stdin is a pipe/);
+    writeFileSync(join(dir, "bill.csv"), "request_id,amount,currency\nnone-such,0.01,USD\n");
+    const bill = ["reconcile", "--invoice", "bill.csv", "--provider", "test", "--json", "--events"];
+    const reconciled = spawnCli([...bill, "-"], dir, text);
+    assert.equal(reconciled.code, 0, reconciled.stderr);
+    // The same, but for the name of the input in its problems.
+    assert.deepEqual(JSON.parse(reconciled.stdout.replaceAll("stdin", "events.jsonl")), JSON.parse(spawnCli([...bill, "events.jsonl"], dir).stdout));
     const ingested = spawnCli(["ingest", "--db", "l.db", "-"], dir, text);
     assert.equal(ingested.code, 0, ingested.stderr);
     assert.match(ingested.stdout + ingested.stderr, /3 new/);
