@@ -3,7 +3,6 @@ import { HAS_RARE, WEBHOOK_ASKED, type RareFacts } from "./attempt-codes.js";
 import { AttemptRow } from "./attempt-row.js";
 import { growable, growTo } from "./growable.js";
 import { JobIndex } from "./job-index.js";
-import type { TableState } from "./merge-tables.js";
 import { StringColumn } from "./string-column.js";
 
 const NONE = Number.NaN;
@@ -30,7 +29,6 @@ function isEarlier(at: number, current: number | undefined): boolean {
  */
 export class AttemptTable {
   size = 0;
-  private cap = 0;
   // Times in µs since the epoch; NaN where the event was not seen.
   start: Float64Array<ArrayBufferLike> = growable(Float64Array);
   submittedAt: Float64Array<ArrayBufferLike> = growable(Float64Array);
@@ -76,9 +74,14 @@ export class AttemptTable {
   private lastUnits: Units | undefined = undefined;
   private lastUnitsId = -1;
 
-  private ensure(): void {
-    if (this.size < this.cap) return;
-    const cap = nextCapacity(this.cap);
+  /** Adds an empty row (its facts unset) and returns it; the caller fills its job, attempt, provider and model. */
+  addRow(): number {
+    // Every column is as long as `start`: that length is the capacity.
+    if (this.size === this.start.length) this.grow(nextCapacity(this.start.length));
+    return this.size++;
+  }
+
+  private grow(cap: number): void {
     for (const k of ["start", "submittedAt", "createdAt", "completedAt", "runSeconds"] as const) this[k] = grow(this[k], cap, NONE);
     for (const k of ["units", "unitsAsked", "pollHead", "nextInJob"] as const) this[k] = grow(this[k], cap, -1);
     for (const k of ["attempt", "jobOf", "model"] as const) this[k] = grow(this[k], cap);
@@ -86,7 +89,6 @@ export class AttemptTable {
     for (const k of ["outcome", "completedError", "flags"] as const) this[k] = grow(this[k], cap);
     this.requestIds.reserve(cap);
     this.inputHashes.reserve(cap);
-    this.cap = cap;
   }
 
   private intern(name: string, ids: Map<string, number>, names: string[]): number {
@@ -160,8 +162,7 @@ export class AttemptTable {
     else {
       for (let i = this.jobHead[j]!; i !== -1; i = this.nextInJob[i]!) if (this.attempt[i] === attempt) return i;
     }
-    this.ensure();
-    const i = this.size++;
+    const i = this.addRow();
     this.start[i] = at;
     this.attempt[i] = attempt;
     this.jobOf[i] = j;
@@ -188,54 +189,6 @@ export class AttemptTable {
   /** See providerId. */
   modelId(name: string): number {
     return this.intern(name, this.modelIds, this.models);
-  }
-
-  /**
-   * Appends row `r` of another table as a new attempt of job `j` (a job this table had not
-   * seen, so folding the row in would give exactly the row): its columns are copied as they
-   * are, provider, model and unit ids mapped through the given arrays, its polls and rare facts
-   * copied. No string is made. Returns the new row.
-   */
-  appendCopy(src: TableState, r: number, j: number, providerIds: readonly number[], modelIds: readonly number[], unitIds: readonly number[], requestIds: StringColumn, inputHashes: StringColumn): number {
-    this.ensure();
-    const i = this.size++;
-    this.start[i] = src.start[r]!;
-    this.submittedAt[i] = src.submittedAt[r]!;
-    this.createdAt[i] = src.createdAt[r]!;
-    this.completedAt[i] = src.completedAt[r]!;
-    this.runSeconds[i] = src.runSeconds[r]!;
-    this.attempt[i] = src.attempt[r]!;
-    this.jobOf[i] = j;
-    this.nextInJob[i] = this.jobHead[j]!;
-    this.jobHead[j] = i;
-    this.provider[i] = providerIds[src.provider[r]!]!;
-    this.model[i] = modelIds[src.model[r]!]!;
-    const u = src.units[r]!;
-    this.units[i] = u === -1 ? -1 : unitIds[u]!;
-    const ua = src.unitsAsked[r]!;
-    this.unitsAsked[i] = ua === -1 ? -1 : unitIds[ua]!;
-    this.outcome[i] = src.outcome[r]!;
-    this.completedError[i] = src.completedError[r]!;
-    this.flags[i] = src.flags[r]!;
-    this.requestIds.copyRow(i, requestIds, r);
-    this.inputHashes.copyRow(i, inputHashes, r);
-    if ((src.flags[r]! & HAS_RARE) !== 0) {
-      const x = src.rare.get(r)!;
-      this.rare.set(i, { ...x, ...(x.otherModels ? { otherModels: [...x.otherModels] } : {}), ...(x.otherRequestIds ? { otherRequestIds: [...x.otherRequestIds] } : {}) });
-    }
-    // Polls in the same order as in the source's list (newest read first).
-    let last = -1;
-    for (let p = src.pollHead[r]!; p !== -1; p = src.pollNext[p]!) {
-      this.notePoll(i, src.pollTime[p]!, src.pollStatus[p]!);
-      const q = this.pollHead[i]!;
-      if (last !== -1) {
-        this.pollHead[i] = this.pollNext[q]!;
-        this.pollNext[q] = -1;
-        this.pollNext[last] = q;
-      }
-      last = q;
-    }
-    return i;
   }
 
   /** Notes a provider for row `i`; returns a conflict message when it names a second one. */
@@ -411,39 +364,6 @@ export class AttemptTable {
     const out: number[] = [];
     for (let i = this.jobHead[j]!; i !== -1; i = this.nextInJob[i]!) out.push(i);
     return out;
-  }
-
-  /**
-   * A table made from another thread's state, taking its arrays as they are (no copy): the
-   * indexes the state does not carry (jobs, names, unit sets, job lists) are rebuilt.
-   */
-  static fromState(state: TableState): AttemptTable {
-    const t = new AttemptTable();
-    t.size = state.size;
-    t.cap = state.size;
-    for (const k of ["start", "submittedAt", "createdAt", "completedAt", "runSeconds"] as const) t[k] = state[k];
-    for (const k of ["attempt", "jobOf", "model", "units", "unitsAsked", "pollHead"] as const) t[k] = state[k];
-    t.provider = state.provider;
-    for (const k of ["outcome", "completedError", "flags"] as const) t[k] = state[k];
-    t.requestIds = StringColumn.fromState(state.requestIds, false);
-    t.inputHashes = StringColumn.fromState(state.inputHashes, true);
-    for (const [i, x] of state.rare) t.rare.set(i, x);
-    t.pollTime = state.pollTime;
-    t.pollStatus = state.pollStatus;
-    t.pollNext = state.pollNext;
-    t.polls = state.pollTime.length;
-    for (const name of state.providers) t.intern(name, t.providerIds, t.providers);
-    for (const name of state.models) t.intern(name, t.modelIds, t.models);
-    for (const u of state.unitSets) t.unitSet(u);
-    t.jobs = JobIndex.fromState(state.jobNames, state.jobCount);
-    t.jobHead = growTo(growable(Int32Array), Math.max(1024, state.jobCount), -1);
-    t.nextInJob = growTo(growable(Int32Array), state.size);
-    for (let i = 0; i < state.size; i++) {
-      const j = state.jobOf[i]!;
-      t.nextInJob[i] = t.jobHead[j]!;
-      t.jobHead[j] = i;
-    }
-    return t;
   }
 
   /** A readable view of attempt `i`; `job`, when given, is its job's name (read once for all a job's attempts). */

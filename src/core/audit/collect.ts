@@ -3,7 +3,7 @@ import type { ChargedEvent, FailcostEvent } from "../event.js";
 import type { Problem } from "../report.js";
 import { AttemptTable } from "./attempt-table.js";
 import { foldEvent } from "./fold-event.js";
-import { absorbTable, tableState, type TableState } from "./merge-tables.js";
+import { absorbTable, tableFromState, tableState, type TableState } from "./merge-tables.js";
 
 /** What one part of an audit collected (a worker thread's share of the input), to merge into another. */
 export interface CollectedPart {
@@ -143,7 +143,7 @@ export class Collected {
   absorb(part: CollectedPart): void {
     this.events += part.events;
     this.problems.push(...part.problems);
-    if (this.base.size === 0) this.base = AttemptTable.fromState(part.table);
+    if (this.base.size === 0) this.base = tableFromState(part.table);
     else this.problems.push(...absorbTable(this.base, part.table));
     for (const [, list] of part.charges) for (const c of list) this.keepCharge(c);
   }

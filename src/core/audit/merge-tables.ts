@@ -1,6 +1,8 @@
 import type { Units } from "../event.js";
 import { HAS_RARE, WEBHOOK_ASKED, type RareFacts } from "./attempt-codes.js";
-import type { AttemptTable } from "./attempt-table.js";
+import { AttemptTable } from "./attempt-table.js";
+import { growable, growTo } from "./growable.js";
+import { JobIndex } from "./job-index.js";
 import { StringColumn, type StringColumnState } from "./string-column.js";
 
 /** The typed-array columns of a table, in the order a worker sends them. */
@@ -76,7 +78,7 @@ export function absorbTable(dst: AttemptTable, src: TableState): { why: string; 
       const m = src.model[r]!;
       if (providerIds[p] === -1) providerIds[p] = dst.providerId(src.providers[p]!);
       if (modelIds[m] === -1) modelIds[m] = dst.modelId(src.models[m]!);
-      dst.appendCopy(src, r, tj, providerIds, modelIds, unitMap, requestIds, inputHashes);
+      copyRow(dst, src, r, tj, providerIds, modelIds, unitMap, requestIds, inputHashes);
       continue;
     }
     const job = jobNames.get(src.jobOf[r]!)!;
@@ -113,4 +115,72 @@ export function absorbTable(dst: AttemptTable, src: TableState): { why: string; 
     for (let p = src.pollHead[r]!; p !== -1; p = src.pollNext[p]!) dst.notePoll(i, src.pollTime[p]!, src.pollStatus[p]!);
   }
   return conflicts;
+}
+
+/**
+ * Appends row `r` of another table to `dst` as a new attempt of job `j` (a job `dst` had not
+ * seen, so folding the row in would give exactly the row): its columns are copied as they are,
+ * provider, model and unit ids mapped through the given arrays, its polls and rare facts copied.
+ * No string is made.
+ */
+function copyRow(dst: AttemptTable, src: TableState, r: number, j: number, providerIds: readonly number[], modelIds: readonly number[], unitIds: readonly number[], requestIds: StringColumn, inputHashes: StringColumn): void {
+  const i = dst.addRow();
+  dst.start[i] = src.start[r]!;
+  dst.submittedAt[i] = src.submittedAt[r]!;
+  dst.createdAt[i] = src.createdAt[r]!;
+  dst.completedAt[i] = src.completedAt[r]!;
+  dst.runSeconds[i] = src.runSeconds[r]!;
+  dst.attempt[i] = src.attempt[r]!;
+  dst.jobOf[i] = j;
+  dst.nextInJob[i] = dst.jobHead[j]!;
+  dst.jobHead[j] = i;
+  dst.provider[i] = providerIds[src.provider[r]!]!;
+  dst.model[i] = modelIds[src.model[r]!]!;
+  const u = src.units[r]!;
+  dst.units[i] = u === -1 ? -1 : unitIds[u]!;
+  const ua = src.unitsAsked[r]!;
+  dst.unitsAsked[i] = ua === -1 ? -1 : unitIds[ua]!;
+  dst.outcome[i] = src.outcome[r]!;
+  dst.completedError[i] = src.completedError[r]!;
+  dst.flags[i] = src.flags[r]!;
+  dst.requestIds.copyRow(i, requestIds, r);
+  dst.inputHashes.copyRow(i, inputHashes, r);
+  if ((src.flags[r]! & HAS_RARE) !== 0) {
+    const x = src.rare.get(r)!;
+    dst.rare.set(i, { ...x, ...(x.otherModels ? { otherModels: [...x.otherModels] } : {}), ...(x.otherRequestIds ? { otherRequestIds: [...x.otherRequestIds] } : {}) });
+  }
+  // The list comes out in reverse; poll order does not matter (the row sorts its polls).
+  for (let p = src.pollHead[r]!; p !== -1; p = src.pollNext[p]!) dst.notePoll(i, src.pollTime[p]!, src.pollStatus[p]!);
+}
+
+/**
+ * A table made from another thread's state, taking its arrays as they are (no copy): the
+ * indexes the state does not carry (jobs, names, unit sets, job lists) are rebuilt.
+ */
+export function tableFromState(state: TableState): AttemptTable {
+  const t = new AttemptTable();
+  t.size = state.size;
+  for (const k of ["start", "submittedAt", "createdAt", "completedAt", "runSeconds"] as const) t[k] = state[k];
+  for (const k of ["attempt", "jobOf", "model", "units", "unitsAsked", "pollHead"] as const) t[k] = state[k];
+  t.provider = state.provider;
+  for (const k of ["outcome", "completedError", "flags"] as const) t[k] = state[k];
+  t.requestIds = StringColumn.fromState(state.requestIds, false);
+  t.inputHashes = StringColumn.fromState(state.inputHashes, true);
+  for (const [i, x] of state.rare) t.rare.set(i, x);
+  t.pollTime = state.pollTime;
+  t.pollStatus = state.pollStatus;
+  t.pollNext = state.pollNext;
+  t.polls = state.pollTime.length;
+  for (const name of state.providers) t.providerId(name);
+  for (const name of state.models) t.modelId(name);
+  for (const u of state.unitSets) t.unitSet(u);
+  t.jobs = JobIndex.fromState(state.jobNames, state.jobCount);
+  t.jobHead = growTo(growable(Int32Array), Math.max(1024, state.jobCount), -1);
+  t.nextInJob = growTo(growable(Int32Array), state.size);
+  for (let i = 0; i < state.size; i++) {
+    const j = state.jobOf[i]!;
+    t.nextInJob[i] = t.jobHead[j]!;
+    t.jobHead[j] = i;
+  }
+  return t;
 }
