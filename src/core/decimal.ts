@@ -69,20 +69,30 @@ export function exactDouble(text: string): number | undefined {
   return d !== undefined && back !== undefined && compareDecimal(d, back) === 0 ? n : undefined;
 }
 
-/** 10^k for k = 0..22, exact doubles (no pow call on the hot path). */
-export const POW10_DOUBLE: readonly number[] = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+/** 10^k for k = 0..15, exact doubles (no pow call on the hot path). */
+const POW10_DOUBLE: readonly number[] = Array.from({ length: 16 }, (_, k) => Number(`1e${k}`));
+
+/**
+ * `n` as a whole number of 10^-scale, when plain arithmetic proves it is exactly `n`'s own
+ * digits (its shortest round-trip text then needs at most `scale` decimals); else undefined,
+ * which proves nothing.
+ */
+export function provenUnits(n: number, scale: number): number | undefined {
+  if (scale >= POW10_DOUBLE.length) return undefined;
+  const p = POW10_DOUBLE[scale]!;
+  const v = Math.round(n * p);
+  // Below 2^51, distinct integers over p are distinct doubles, and the number's own digits D
+  // satisfy D / p === n (correctly rounded division): so v / p === n proves v === D.
+  return Math.abs(v) < 2 ** 51 && v / p === n ? v : undefined;
+}
 
 /**
  * A JSON number as whole units of 10^-scale, exactly as written (its shortest round-trip text
  * must need at most `scale` decimals). Uses plain arithmetic where a double is provably exact.
  */
 export function unitsOfNumber(n: number, scale: number): bigint {
-  const p = scale < POW10_DOUBLE.length ? POW10_DOUBLE[scale]! : 10 ** scale;
-  const v = Math.round(n * p);
-  // Below 2^51, distinct integers over p are distinct doubles, and the number's own digits D
-  // satisfy D / p === n (correctly rounded division): so v / p === n proves v === D.
-  if (Math.abs(v) < 2 ** 51 && v / p === n && scale <= 15) return BigInt(v);
-  return unitsAt(decimalFromNumber(n)!, scale);
+  const v = provenUnits(n, scale);
+  return v !== undefined ? BigInt(v) : unitsAt(decimalFromNumber(n)!, scale);
 }
 
 /** Strips trailing zeros so equal values have one representation. */
