@@ -77,11 +77,11 @@ export class AttemptTable {
   /** Adds an empty row (its facts unset) and returns it; the caller fills its job, attempt, provider and model. */
   addRow(): number {
     // Every column is as long as `start`: that length is the capacity.
-    if (this.size === this.start.length) this.grow(nextCapacity(this.start.length));
+    if (this.size === this.start.length) this.growRows(nextCapacity(this.start.length));
     return this.size++;
   }
 
-  private grow(cap: number): void {
+  private growRows(cap: number): void {
     for (const k of ["start", "submittedAt", "createdAt", "completedAt", "runSeconds"] as const) this[k] = grow(this[k], cap, NONE);
     for (const k of ["units", "unitsAsked", "pollHead", "nextInJob"] as const) this[k] = grow(this[k], cap, -1);
     for (const k of ["attempt", "jobOf", "model"] as const) this[k] = grow(this[k], cap);
