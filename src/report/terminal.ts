@@ -113,7 +113,8 @@ export function renderTerminalReport(report: Report, options: TerminalOptions = 
 
   if (report.unmatched_charges.count > 0) {
     heading("Charges with no matching attempt");
-    out.push(`  ${plural(report.unmatched_charges.count, "charge")} (${money(report.unmatched_charges.amount)}) name request ids no event mentions; they are not in billed.`);
+    const one = report.unmatched_charges.count === 1;
+    out.push(`  ${plural(report.unmatched_charges.count, "charge")} (${money(report.unmatched_charges.amount)}) ${one ? "names a request id no event mentions; it is" : "name request ids no event mentions; they are"} not in billed.`);
   }
 
   if (report.problems.length > 0) {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { runCli, spawnCli, spawnCliClosingEarly } from "../support/cli.js";
-import { ev, success, TEST_POLICY_YAML } from "../support/audit.js";
+import { charged, ev, success, TEST_POLICY_YAML } from "../support/audit.js";
 
 /** A folder with events.jsonl (one good job and the given extra lines) and policies/test.yaml. */
 function workspace(extraLines: string[] = []): string {
@@ -25,6 +25,13 @@ describe("failcost audit", () => {
     assert.match(r.stdout, /billed\s+\$0\.0585/);
     assert.match(r.stdout, /Checklist/);
     for (const words of ["job creation charge", "partial processing", "retry multiplication", "timeout billing", "duplicate submission", "polling excess"]) assert.match(r.stdout, new RegExp(words));
+  });
+
+  it("says how many charges match no request id, in the right number", async () => {
+    const one = await runCli(["audit", "events.jsonl"], workspace([JSON.stringify(charged("ghost", "0.5"))]));
+    assert.match(one.stdout, /1 charge \(\$0\.5\) names a request id no event mentions; it is not in billed\./);
+    const two = await runCli(["audit", "events.jsonl"], workspace([JSON.stringify(charged("ghost", "0.5")), JSON.stringify(charged("ghost-2", "0.25"))]));
+    assert.match(two.stdout, /2 charges \(\$0\.75\) name request ids no event mentions; they are not in billed\./);
   });
 
   it("--json prints the report of spec §6", async () => {

@@ -44,7 +44,7 @@ export function problems(view: DashboardView, limit = 100): HTMLElement | false 
     "section",
     { class: "panel", id: "problems" },
     h("h2", null, `Problems (${list.length})`),
-    unmatched.count > 0 && h("p", null, `${plural(unmatched.count, "charge")} (`, moneyEl(unmatched.amount, view.report.currency, "unmatched"), ") name request ids no event mentions; they are not in billed."),
+    unmatched.count > 0 && h("p", null, `${plural(unmatched.count, "charge")} (`, moneyEl(unmatched.amount, view.report.currency, "unmatched"), unmatched.count === 1 ? ") names a request id no event mentions; it is not in billed." : ") name request ids no event mentions; they are not in billed."),
     h("ul", { class: "problems" }, ...list.slice(0, limit).map((p) => h("li", null, p.file !== undefined && h("code", null, `${p.file}:${p.line ?? ""}`), p.file !== undefined && " ", p.why))),
     list.length > limit && h("p", { class: "muted" }, `… and ${list.length - limit} more (failcost audit --json lists them all)`),
   );
