@@ -98,6 +98,10 @@ describe("audit: charged events", () => {
     assert.ok(report.problems.some((p) => p.why === "1 charge (1.25 USD) matches no attempt's request id: it is not in billed"));
     const two = audit([...success(A1, 0), charged("ghost", "1.25"), charged("ghost-2", "0.5")]).report;
     assert.ok(two.problems.some((p) => p.why === "2 charges (1.75 USD) match no attempt's request id: they are not in billed"));
+    const euro = audit([...success(A1, 0), charged("ghost", "1.25", 86_400, { currency: "EUR" })]).report;
+    assert.ok(euro.problems.some((p) => p.why === "1 charge (in another currency) matches no attempt's request id: it is not in billed"));
+    const mixed = audit([...success(A1, 0), charged("ghost", "1.25", 86_400, { currency: "EUR" }), charged("ghost-2", "0.5")]).report;
+    assert.ok(mixed.problems.some((p) => p.why === "2 charges (0.5 USD and 1 in other currencies) match no attempt's request id: they are not in billed"));
   });
 
   it("a charge in another currency is a problem and the estimate stays", () => {

@@ -239,10 +239,11 @@ export function analyze(collected: Collected, options: AuditOptions, visit?: Att
     else otherCurrencies++;
   }
   if (unmatched.length > 0) {
-    const others = otherCurrencies > 0 ? ` and ${otherCurrencies} in other currencies` : "";
     const one = unmatched.length === 1;
+    const others = otherCurrencies > 0 ? ` and ${otherCurrencies} in other currencies` : "";
+    const amount = otherCurrencies === unmatched.length ? (one ? "in another currency" : "all in other currencies") : `${formatUnits(unmatchedTotal, scales.money)} ${currency}${others}`;
     problems.push({
-      why: `${unmatched.length} ${one ? "charge" : "charges"} (${formatUnits(unmatchedTotal, scales.money)} ${currency}${others}) ${one ? "matches" : "match"} no attempt's request id: ${one ? "it is" : "they are"} not in billed`,
+      why: `${unmatched.length} ${one ? "charge" : "charges"} (${amount}) ${one ? "matches" : "match"} no attempt's request id: ${one ? "it is" : "they are"} not in billed`,
     });
   }
   return {
